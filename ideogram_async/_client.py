@@ -1,0 +1,431 @@
+"""``AsyncIdeogram``: configuration, the send pipeline, and the operation groups."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+import anyio
+import attrs
+import httpx
+
+from ._budget import Cooldown, InflightBudget
+from ._converter import structure
+from ._encoding import Operation, encode_body
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseParseError,
+    APITimeoutError,
+    ConfigurationError,
+    IdeogramValidationError,
+    RateLimitError,
+    status_error,
+)
+from ._models import GeneratedImage
+from ._params import Params
+from ._resources.datasets import Datasets
+from ._resources.images import Images
+from ._resources.legacy import Legacy
+from ._resources.models import Models
+from ._resources.v3 import V3
+from ._retry import Attempt, Failure, Outcome, RetryPolicy, decide, parse_retry_after
+from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncIdeogram"]
+
+DEFAULT_BASE_URL = "https://api.ideogram.ai"
+DEFAULT_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
+"""Generation is synchronous and takes tens of seconds, so reads may take minutes."""
+
+logger = logging.getLogger("ideogram_async")
+
+_T = TypeVar("_T")
+_CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization", "cookie")
+_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
+    (httpx.ConnectTimeout, "connect_timeout"),
+    (httpx.PoolTimeout, "pool_timeout"),
+    (httpx.WriteTimeout, "write_timeout"),
+    (httpx.ReadTimeout, "read_timeout"),
+    (httpx.ConnectError, "connect"),
+    (httpx.ProxyError, "connect"),
+    (httpx.WriteError, "write"),
+    (httpx.ReadError, "read"),
+    (httpx.RemoteProtocolError, "protocol"),
+)
+
+
+def _configure_logging() -> None:
+    level = os.environ.get("IDEOGRAM_LOG", "").strip().upper()
+    if level in ("DEBUG", "INFO") and not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(level)
+
+
+class AsyncIdeogram:
+    """An asynchronous client for Ideogram's API, and for gateways that relay it.
+
+    Operations are grouped by family: ``legacy`` (``/generate``, ``/edit``, ...), ``v3``
+    (Ideogram 3.0), ``images`` (background removal, instruction edits), ``datasets`` and
+    ``models`` (custom models). Use it as an async context manager, or call ``aclose()``.
+
+    Args:
+        api_key: The API key; default ``IDEOGRAM_API_KEY``. It is sent only to ``base_url``.
+        base_url: Default ``IDEOGRAM_BASE_URL``, else ``https://api.ideogram.ai``. A path in it
+            (``https://gateway.example/ideogram``) prefixes every route, as gateways need.
+        auth_scheme: ``"api-key"`` (``Api-Key: <key>``, Ideogram's) or ``"bearer"``
+            (``Authorization: Bearer <key>``, most gateways); default ``IDEOGRAM_AUTH_SCHEME``,
+            else ``"api-key"``.
+        timeout: Seconds, an ``httpx.Timeout``, or ``None``; every call may override it.
+        max_retries: Retries after a failure that retrying can fix; every call may override it.
+        retry_billed: Also retry failures after which the request may have run and been billed
+            (read timeouts, resets, 500, 502, 504). Off by default: such a retry may bill twice.
+        initial_backoff: The first backoff in seconds; it doubles per attempt, with jitter.
+        max_backoff: The longest backoff in seconds.
+        max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
+            at once, its value on the error.
+        max_inflight_images: The client-wide budget of images in flight (Ideogram counts images,
+            not requests). A call takes ``num_images`` places, or 1 when it makes no images.
+            The budget shrinks to the limit a 429 reports.
+        default_headers: Headers sent with every API request.
+        http_client: An ``httpx.AsyncClient`` to use; the SDK never closes it.
+        transport: An ``httpx`` transport for a client the SDK creates (and closes).
+        pass_image_urls: Send image inputs given as URLs to the API as URLs in a JSON body,
+            for gateways that take that, instead of downloading and uploading them.
+        on_retry: Called with each failed ``Attempt`` before the client waits and retries.
+        sleep: The coroutine used to wait (for tests); default ``anyio.sleep``.
+        clock: A monotonic clock in seconds (for tests); default ``time.monotonic``.
+
+    Raises:
+        ConfigurationError: No API key, or an option is invalid.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        auth_scheme: AuthScheme | None = None,
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_billed: bool = False,
+        initial_backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        max_retry_after: float = 60.0,
+        max_inflight_images: int = 10,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        pass_image_urls: bool = False,
+        on_retry: Callable[[Attempt], object] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("IDEOGRAM_API_KEY")
+        if not key:
+            raise ConfigurationError(
+                "No API key: pass api_key=... or set the IDEOGRAM_API_KEY environment variable"
+            )
+        base = str(base_url or os.environ.get("IDEOGRAM_BASE_URL") or DEFAULT_BASE_URL)
+        url = httpx.URL(base)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ConfigurationError(f"base_url must be an http(s) URL, got {base!r}")
+        scheme = auth_scheme or os.environ.get("IDEOGRAM_AUTH_SCHEME") or "api-key"
+        if scheme not in ("api-key", "bearer"):
+            raise ConfigurationError(f"auth_scheme must be 'api-key' or 'bearer', got {scheme!r}")
+        if max_inflight_images < 1:
+            raise ConfigurationError("max_inflight_images must be at least 1")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        if http_client is not None and transport is not None:
+            raise ConfigurationError("pass http_client or transport, not both")
+
+        self._base_url = base.rstrip("/")
+        self._auth_scheme: AuthScheme = scheme  # type: ignore[assignment]
+        auth = {"Api-Key": key} if scheme == "api-key" else {"Authorization": f"Bearer {key}"}
+        self._headers: dict[str, str] = {
+            "Accept": "application/json",
+            "User-Agent": f"ideogram-async/{__version__}",
+            **(default_headers or {}),
+            **auth,
+        }
+        self._timeout = timeout
+        self._policy = RetryPolicy(
+            max_retries=max_retries,
+            retry_billed=retry_billed,
+            initial_backoff=initial_backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._pass_image_urls = pass_image_urls
+        self._on_retry = on_retry
+        self._sleep = sleep or anyio.sleep
+        self._budget = InflightBudget(max_inflight_images)
+        self._cooldown = Cooldown(clock or time.monotonic, self._sleep)
+        self._random = random.Random()
+        _configure_logging()
+
+        self.legacy = Legacy(self)
+        """The legacy routes: generate, edit, remix, upscale, describe and reframe."""
+        self.v3 = V3(self)
+        """The Ideogram 3.0 routes (``/v1/ideogram-v3/...``)."""
+        self.images = Images(self)
+        """Background removal and the instruction edit (``/v1/...``)."""
+        self.datasets = Datasets(self)
+        """Datasets of training images for custom models."""
+        self.models = Models(self)
+        """Custom models: train, list, get."""
+
+    def __repr__(self) -> str:
+        return f"<AsyncIdeogram base_url={self._base_url!r} auth_scheme={self._auth_scheme!r}>"
+
+    @property
+    def base_url(self) -> str:
+        """The URL every route is appended to."""
+        return self._base_url
+
+    @property
+    def inflight_budget(self) -> InflightBudget:
+        """The client-wide budget of images in flight (read its ``capacity`` and ``in_use``)."""
+        return self._budget
+
+    async def __aenter__(self: _T) -> _T:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, if the SDK created it (an injected one stays open)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def download(
+        self,
+        image: GeneratedImage | str,
+        *,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+    ) -> bytes:
+        """Download an image from its link, without sending any credential.
+
+        Links from Ideogram expire (after about 24 hours): download what you keep. Transient
+        failures are retried (a download is never billed).
+
+        Raises:
+            IdeogramValidationError: The image has no URL (it failed the safety check).
+            APIError: The download failed.
+        """
+        url = image.url if isinstance(image, GeneratedImage) else image
+        if not url:
+            raise IdeogramValidationError(
+                "image", image, "an image with a URL (this one is unsafe)"
+            )
+        policy = attrs.evolve(self._policy, retry_billed=True)
+        response = await self._send(
+            lambda: self._anonymous_request(url, timeout), weight=0, policy=policy
+        )
+        return response.content
+
+    # --- the send pipeline ------------------------------------------------------------------
+
+    async def _request(
+        self,
+        op: Operation,
+        params: Params | None,
+        options: RequestOptions,
+        *,
+        path: str | None = None,
+        query: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Encode, send (within the budget, with retries) and decode one operation."""
+        timeout = options.get("timeout", USE_CLIENT_DEFAULT)
+        policy = self._policy
+        if "max_retries" in options or "retry_billed" in options:
+            policy = attrs.evolve(
+                policy,
+                max_retries=options.get("max_retries", policy.max_retries),
+                retry_billed=options.get("retry_billed", policy.retry_billed),
+            )
+        body = await encode_body(
+            op,
+            params,
+            extra_body=options.get("extra_body"),
+            fetch=self._fetch_input,
+            pass_image_urls=self._pass_image_urls,
+        )
+        headers = self._headers
+        if "extra_headers" in options:
+            headers = {**headers, **options["extra_headers"]}
+        url = self._base_url + (path or op.path)
+        weight = getattr(params, "num_images", None) or 1
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                op.method,
+                url,
+                headers=headers,
+                params=query,
+                timeout=self._timeout if isinstance(timeout, UseClientDefault) else timeout,
+                **body,
+            )
+
+        response = await self._send(build, weight=weight, policy=policy)
+        return self._parse(op, response)
+
+    async def _send(
+        self, build: Callable[[], httpx.Request], *, weight: int, policy: RetryPolicy
+    ) -> httpx.Response:
+        """Send until a success, a final failure, or no retries left.
+
+        ``weight`` is the places taken in the in-flight budget (0: outside it, for downloads).
+        """
+        attempts: list[Attempt] = []
+        waited = 0.0
+        number = 0
+        while True:
+            number += 1
+            await self._cooldown.wait()
+            taken = await self._budget.acquire(weight) if weight else 0
+            try:
+                request = build()
+                error, outcome = None, None
+                try:
+                    response = await self._http.send(request)
+                except httpx.TransportError as exc:
+                    error, outcome = _transport_failure(request, exc)
+                else:
+                    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                    if response.is_success:
+                        return response
+                    error, outcome = _status_failure(request, response)
+            finally:
+                if taken:
+                    self._budget.release(taken)
+
+            decision = decide(outcome, number, policy, self._random.random())
+            error.maybe_billed = decision.maybe_billed
+            if isinstance(error, RateLimitError) and weight:
+                self._on_rate_limit(error, decision.delay, decision.retry_after_too_long)
+            attempt = Attempt(number, decision.reason, decision.delay if decision.retry else None)
+            attempts.append(attempt)
+            if not decision.retry:
+                error.attempts = tuple(attempts)
+                error.waited = waited
+                raise error
+            logger.info(
+                "retrying %s %s in %.2fs (attempt %d failed: %s)",
+                request.method,
+                request.url.path,
+                decision.delay,
+                number,
+                decision.reason,
+            )
+            if self._on_retry is not None:
+                self._on_retry(attempt)
+            await self._sleep(decision.delay)
+            waited += decision.delay
+
+    def _on_rate_limit(self, error: RateLimitError, delay: float, too_long: bool) -> None:
+        """A 429 is news for every task: pause the whole client, and fit the server's limit."""
+        if error.max_inflight_requests is not None and error.max_inflight_requests > 0:
+            if error.max_inflight_requests < self._budget.capacity:
+                logger.info(
+                    "in-flight budget lowered from %d to %d images, as the server reports",
+                    self._budget.capacity,
+                    error.max_inflight_requests,
+                )
+            self._budget.shrink_to(error.max_inflight_requests)
+        if not too_long:
+            self._cooldown.extend(delay)
+
+    def _parse(self, op: Operation, response: httpx.Response) -> Any:
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise APIResponseParseError(
+                f"{response.status_code} response to {op.method} {op.path} is not JSON",
+                request=response.request,
+                response=response,
+                body=response.text,
+                maybe_billed=True,
+            ) from exc
+        try:
+            result = structure(data, op.result)
+        except Exception as exc:  # cattrs reports failures as several exception types
+            raise APIResponseParseError(
+                f"{response.status_code} response to {op.method} {op.path} does not parse as "
+                f"{op.result.__name__}: {exc}",
+                request=response.request,
+                response=response,
+                body=data,
+                maybe_billed=True,
+            ) from exc
+        return attrs.evolve(result, response=response)
+
+    def _anonymous_request(
+        self, url: str, timeout: TimeoutTypes | UseClientDefault
+    ) -> httpx.Request:
+        """A GET for a link outside the API: no credential header of any kind."""
+        request = self._http.build_request(
+            "GET", url, timeout=self._timeout if isinstance(timeout, UseClientDefault) else timeout
+        )
+        for name in _CREDENTIAL_HEADERS:
+            request.headers.pop(name, None)
+        return request
+
+    async def _fetch_input(self, url: str, param: str) -> bytes:
+        """Download an image input given as a URL, to upload it."""
+        try:
+            response = await self._send(
+                lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT),
+                weight=0,
+                policy=attrs.evolve(self._policy, retry_billed=True),
+            )
+        except APIError as exc:
+            raise IdeogramValidationError(
+                param, url, f"a URL that can be downloaded ({exc})"
+            ) from exc
+        return response.content
+
+
+def _transport_failure(
+    request: httpx.Request, exc: httpx.TransportError
+) -> tuple[APIError, Outcome]:
+    failure: Failure = next((kind for cls, kind in _FAILURES if isinstance(exc, cls)), "invalid")
+    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    error = cls(
+        f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}", request=request
+    )
+    error.__cause__ = exc
+    return error, Outcome(failure=failure)
+
+
+def _status_failure(request: httpx.Request, response: httpx.Response) -> tuple[APIError, Outcome]:
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = response.text
+    error = status_error(request, response, body, maybe_billed=False)
+    error.retry_after = parse_retry_after(response.headers)
+    reason = body.get("reject_reason") if isinstance(body, dict) else None
+    outcome = Outcome(
+        status_code=response.status_code,
+        reject_reason=reason if isinstance(reason, str) else None,
+        retry_after=error.retry_after,
+    )
+    return error, outcome

@@ -1,0 +1,1 @@
+"""The operation groups of the client: thin methods, one per operation."""
