@@ -237,7 +237,7 @@ class AsyncIdeogram:
             )
         policy = attrs.evolve(self._policy, retry_billed=True)
         response = await self._send(
-            lambda: self._anonymous_request(url, timeout), weight=0, policy=policy
+            lambda: self._anonymous_request(url, timeout), weight=None, policy=policy
         )
         return response.content
 
@@ -288,19 +288,22 @@ class AsyncIdeogram:
         return self._parse(op, response)
 
     async def _send(
-        self, build: Callable[[], httpx.Request], *, weight: int, policy: RetryPolicy
+        self, build: Callable[[], httpx.Request], *, weight: int | None, policy: RetryPolicy
     ) -> httpx.Response:
         """Send until a success, a final failure, or no retries left.
 
-        ``weight`` is the places taken in the in-flight budget (0: outside it, for downloads).
+        ``weight`` is the places taken in the in-flight budget; ``None`` for requests to other
+        hosts (downloads), which neither take places nor wait for the API's cooldown.
         """
         attempts: list[Attempt] = []
         waited = 0.0
         number = 0
         while True:
             number += 1
-            await self._cooldown.wait()
-            taken = await self._budget.acquire(weight) if weight else 0
+            taken = 0
+            if weight is not None:
+                await self._cooldown.wait()
+                taken = await self._budget.acquire(weight)
             try:
                 request = build()
                 error, outcome = None, None
@@ -319,7 +322,7 @@ class AsyncIdeogram:
 
             decision = decide(outcome, number, policy, self._random.random())
             error.maybe_billed = decision.maybe_billed
-            if isinstance(error, RateLimitError) and weight:
+            if isinstance(error, RateLimitError) and weight is not None:
                 self._on_rate_limit(error, decision.delay, decision.retry_after_too_long)
             attempt = Attempt(number, decision.reason, decision.delay if decision.retry else None)
             attempts.append(attempt)
@@ -393,7 +396,7 @@ class AsyncIdeogram:
         try:
             response = await self._send(
                 lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT),
-                weight=0,
+                weight=None,
                 policy=attrs.evolve(self._policy, retry_billed=True),
             )
         except APIError as exc:

@@ -1,0 +1,228 @@
+"""Client CPU per request: the SDK against raw httpx on the same in-memory transport.
+
+Both sides send the same request to the same ``httpx.MockTransport``, which answers with a
+fixed one-image generation body, and both decode it (raw: ``response.json()``; SDK: the typed
+result). Nothing reaches a network, so what is measured is the client's own CPU: building and
+encoding the request, httpx's send path, and decoding the answer. CPU is read with
+``time.process_time()`` over blocks of ``--n`` requests; the two sides alternate block by block
+(their order swapped each repetition) to cancel drift, and the best block of each is kept.
+
+    python benchmarks/bench_request.py [--n 2000] [--repeat 5] [--backend asyncio|trio]
+                                       [--check] [--profile]
+
+The target is an SDK/raw ratio of at most ``--target`` (1.3). With ``--check`` the script
+exits 1 when a ratio is above it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+
+import anyio
+import httpx
+
+import ideogram_async as ia
+
+API = "https://api.ideogram.ai"
+KEY = "bench-key"
+PROMPT = "a lighthouse at dawn, oil painting"
+HEADERS = {
+    "Accept": "application/json",
+    "User-Agent": f"ideogram-async/{ia.__version__}",
+    "Api-Key": KEY,
+}
+BODY = json.dumps(
+    {
+        "created": "2000-01-23T04:56:07.000Z",
+        "data": [
+            {
+                "prompt": PROMPT,
+                "resolution": "1024x1024",
+                "seed": 12345,
+                "url": "https://ideogram.ai/api/images/ephemeral/img0.png?exp=1&sig=abc",
+                "is_image_safe": True,
+                "style_type": "GENERAL",
+            }
+        ],
+    }
+).encode()
+
+Call = Callable[[], Awaitable[object]]
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, content=BODY, headers={"Content-Type": "application/json"})
+
+
+def _scenarios(raw: httpx.AsyncClient, sdk: ia.AsyncIdeogram) -> dict[str, tuple[Call, Call]]:
+    """Each scenario: (raw httpx call, SDK call), sending the same request."""
+
+    async def raw_legacy() -> object:
+        body = {
+            "image_request": {
+                "prompt": PROMPT,
+                "aspect_ratio": "ASPECT_16_9",
+                "model": "V_2",
+                "magic_prompt_option": "OFF",
+                "num_images": 1,
+            }
+        }
+        response = await raw.post(f"{API}/generate", json=body, headers=HEADERS)
+        response.raise_for_status()
+        return response.json()
+
+    async def sdk_legacy() -> object:
+        return await sdk.legacy.generate(
+            prompt=PROMPT,
+            aspect_ratio="ASPECT_16_9",
+            model="V_2",
+            magic_prompt_option="OFF",
+            num_images=1,
+        )
+
+    async def raw_v3() -> object:
+        files = [
+            ("prompt", (None, PROMPT.encode(), None)),
+            ("aspect_ratio", (None, b"16x9", None)),
+            ("rendering_speed", (None, b"TURBO", None)),
+            ("num_images", (None, b"1", None)),
+        ]
+        response = await raw.post(f"{API}/v1/ideogram-v3/generate", files=files, headers=HEADERS)
+        response.raise_for_status()
+        return response.json()
+
+    async def sdk_v3() -> object:
+        return await sdk.v3.generate(
+            prompt=PROMPT, aspect_ratio="16x9", rendering_speed="TURBO", num_images=1
+        )
+
+    return {
+        "legacy.generate (JSON)": (raw_legacy, sdk_legacy),
+        "v3.generate (multipart)": (raw_v3, sdk_v3),
+    }
+
+
+async def _block(call: Call, n: int) -> float:
+    """CPU seconds per call over ``n`` sequential calls."""
+    gc.collect()
+    start = time.process_time()
+    for _ in range(n):
+        await call()
+    return (time.process_time() - start) / n
+
+
+async def _measure(raw_call: Call, sdk_call: Call, n: int, repeat: int) -> tuple[float, float]:
+    for _ in range(max(50, n // 10)):  # warm-up: caches, lazy imports, the event loop
+        await raw_call()
+        await sdk_call()
+    raw_times: list[float] = []
+    sdk_times: list[float] = []
+    for rep in range(repeat):
+        pair = [(raw_call, raw_times), (sdk_call, sdk_times)]
+        for call, times in pair if rep % 2 == 0 else reversed(pair):
+            times.append(await _block(call, n))
+    return min(raw_times), min(sdk_times)
+
+
+async def _check_same_request() -> None:
+    """Stop if the two sides no longer send the same request (the comparison would lie)."""
+    sent: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return _answer(request)
+
+    transport = httpx.MockTransport(record)
+    async with (
+        httpx.AsyncClient(transport=transport) as raw,
+        ia.AsyncIdeogram(api_key=KEY, base_url=API, transport=transport) as sdk,
+    ):
+        for name, (raw_call, sdk_call) in _scenarios(raw, sdk).items():
+            sent.clear()
+            await raw_call()
+            await sdk_call()
+            a, b = sent
+            if (a.method, a.url) != (b.method, b.url):
+                raise SystemExit(f"{name}: raw sends {a.url}, the SDK {b.url}")
+            if _kind(a) != _kind(b):
+                raise SystemExit(f"{name}: raw sends {_kind(a)}, the SDK {_kind(b)}")
+            if _kind(a) == "application/json" and json.loads(a.content) != json.loads(b.content):
+                raise SystemExit(f"{name}: raw sends {a.content!r}, the SDK {b.content!r}")
+
+
+def _kind(request: httpx.Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0]
+
+
+async def _main(args: argparse.Namespace) -> int:
+    await _check_same_request()
+
+    transport = httpx.MockTransport(_answer)
+    rows: list[tuple[str, float, float]] = []
+    async with (
+        httpx.AsyncClient(transport=transport) as raw,
+        ia.AsyncIdeogram(api_key=KEY, base_url=API, transport=transport) as sdk,
+    ):
+        scenarios = _scenarios(raw, sdk)
+        if args.profile:
+            await _profile(scenarios, args.n)
+            return 0
+        for name, (raw_call, sdk_call) in scenarios.items():
+            raw_cpu, sdk_cpu = await _measure(raw_call, sdk_call, args.n, args.repeat)
+            rows.append((name, raw_cpu, sdk_cpu))
+
+    print(
+        f"client CPU per request, {args.backend}, best of {args.repeat} x {args.n} "
+        f"(Python {sys.version.split()[0]}, httpx {httpx.__version__})"
+    )
+    print(f"{'scenario':<26} {'raw httpx':>11} {'SDK':>11} {'ratio':>7}  target {args.target}x")
+    failed = False
+    for name, raw_cpu, sdk_cpu in rows:
+        ratio = sdk_cpu / raw_cpu
+        verdict = "ok" if ratio <= args.target else "FAIL"
+        failed |= verdict == "FAIL"
+        print(
+            f"{name:<26} {raw_cpu * 1e6:>8.1f} µs {sdk_cpu * 1e6:>8.1f} µs "
+            f"{ratio:>6.2f}x  {verdict}"
+        )
+    ratios = [s / r for _, r, s in rows]
+    print(f"median ratio {statistics.median(ratios):.2f}x")
+    return 1 if failed and args.check else 0
+
+
+async def _profile(scenarios: dict[str, tuple[Call, Call]], n: int) -> None:
+    """Profile the SDK side of each scenario and print where its CPU goes."""
+    for name, (_, sdk_call) in scenarios.items():
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(n):
+            await sdk_call()
+        profiler.disable()
+        print(f"=== {name}: the SDK, {n} calls, by own time ===")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def main() -> int:
+    """Parse the options and run the benchmark on the chosen backend."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=2000, help="requests per timed block")
+    parser.add_argument("--repeat", type=int, default=5, help="timed blocks per side")
+    parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
+    parser.add_argument("--target", type=float, default=1.3, help="the highest ratio allowed")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a ratio is above target")
+    parser.add_argument("--profile", action="store_true", help="cProfile the SDK side instead")
+    args = parser.parse_args()
+    result: int = anyio.run(_main, args, backend=args.backend)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
