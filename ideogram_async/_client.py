@@ -261,10 +261,14 @@ class AsyncIdeogram:
                 max_retries=options.get("max_retries", policy.max_retries),
                 retry_billed=options.get("retry_billed", policy.retry_billed),
             )
+        extra_body = options.get("extra_body")
+        if op.body == "none" and extra_body:
+            # A GET has no body: its extra fields travel in the query string.
+            query, extra_body = {**(query or {}), **extra_body}, None
         body = await encode_body(
             op,
             params,
-            extra_body=options.get("extra_body"),
+            extra_body=extra_body,
             fetch=self._fetch_input,
             pass_image_urls=self._pass_image_urls,
         )
@@ -309,7 +313,7 @@ class AsyncIdeogram:
                 error, outcome = None, None
                 try:
                     response = await self._http.send(request)
-                except httpx.TransportError as exc:
+                except httpx.HTTPError as exc:
                     error, outcome = _transport_failure(request, exc)
                 else:
                     logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
@@ -406,9 +410,7 @@ class AsyncIdeogram:
         return response.content
 
 
-def _transport_failure(
-    request: httpx.Request, exc: httpx.TransportError
-) -> tuple[APIError, Outcome]:
+def _transport_failure(request: httpx.Request, exc: httpx.HTTPError) -> tuple[APIError, Outcome]:
     failure: Failure = next((kind for cls, kind in _FAILURES if isinstance(exc, cls)), "invalid")
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     error = cls(

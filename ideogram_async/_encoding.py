@@ -57,7 +57,7 @@ async def encode_body(
 ) -> dict[str, Any]:
     """The body of a request, as keyword arguments for ``httpx.AsyncClient.build_request``."""
     if params is None:
-        return {"json": dict(extra_body)} if extra_body else {}
+        return {}
     fields: dict[str, Any] = unstructure(params)
     body: dict[str, Any] = {op.nest: fields} if op.nest else fields
     urls = url_inputs(params) if pass_image_urls and op.body == "multipart" else None
