@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -197,6 +198,8 @@ class V3(Resource):
         result: ImageGenerationResponse = await self._client._request(_REMIX, params, options)
         return result
 
+    _inpaint = _INPAINT  # the deprecated ``edit`` sends inpaint's request to its own route
+
     async def inpaint(
         self,
         *,
@@ -239,55 +242,28 @@ class V3(Resource):
             character_reference_images=character_reference_images,
             character_reference_images_mask=character_reference_images_mask,
         )
-        result: ImageGenerationResponse = await self._client._request(_INPAINT, params, options)
+        result: ImageGenerationResponse = await self._client._request(
+            self._inpaint, params, options
+        )
         return result
 
-    async def edit(
-        self,
-        *,
-        image: FileInput,
-        mask: FileInput,
-        prompt: str,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
-        num_images: int | None = None,
-        seed: int | None = None,
-        style_type: StyleTypeV3 | str | None = None,
-        style_preset: StylePresetV3 | str | None = None,
-        style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
-        style_reference_images: FileInput | Sequence[FileInput] | None = None,
-        character_reference_images: FileInput | Sequence[FileInput] | None = None,
-        character_reference_images_mask: FileInput | Sequence[FileInput] | None = None,
-        **options: Unpack[RequestOptions],
-    ) -> ImageGenerationResponse:
-        """Deprecated: ``inpaint`` does the same; Ideogram will remove this route.
+    if TYPE_CHECKING:
+        edit = inpaint
+    else:
 
-        Sends ``inpaint``'s parameters to ``/v1/ideogram-v3/edit``.
-        """
-        warnings.warn(
-            "v3.edit calls /v1/ideogram-v3/edit, which Ideogram will remove: use v3.inpaint",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        params = V3InpaintParams(
-            image=image,
-            mask=mask,
-            prompt=prompt,
-            rendering_speed=rendering_speed,
-            magic_prompt=magic_prompt,
-            num_images=num_images,
-            seed=seed,
-            style_type=style_type,
-            style_preset=style_preset,
-            style_codes=style_codes,
-            color_palette=color_palette,
-            style_reference_images=style_reference_images,
-            character_reference_images=character_reference_images,
-            character_reference_images_mask=character_reference_images_mask,
-        )
-        result: ImageGenerationResponse = await self._client._request(_EDIT, params, options)
-        return result
+        async def edit(self, **kwargs):
+            """Deprecated: ``inpaint`` does the same; Ideogram will remove this route.
+
+            Takes ``inpaint``'s parameters and sends them to ``/v1/ideogram-v3/edit``.
+            """
+            warnings.warn(
+                "v3.edit calls /v1/ideogram-v3/edit, which Ideogram will remove: use v3.inpaint",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            legacy_route = copy.copy(self)
+            legacy_route._inpaint = _EDIT
+            return await legacy_route.inpaint(**kwargs)
 
     async def reframe(
         self,
