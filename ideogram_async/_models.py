@@ -232,7 +232,7 @@ class UploadedAsset:
 class FailedAsset:
     """A file the dataset refused, and why."""
 
-    failure_reason: DatasetAssetFailureReason | str
+    failure_reason: DatasetAssetFailureReason | str | None
     file_name: str | None = None
 
 
@@ -263,7 +263,7 @@ class CustomModel(APIResponse):
 
     model_id: str
     name: str
-    status: ModelStatus | str
+    status: ModelStatus | str | None
     creation_time: dt.datetime
     is_available_for_generation: bool
     is_owned: bool

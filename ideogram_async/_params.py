@@ -59,14 +59,16 @@ def wire_value(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def _enum_check(cls: type[enum.Enum], *, required: bool = False) -> Callable[..., None]:
+def _enum_check(
+    cls: type[enum.Enum], *, required: bool = False, param: str | None = None
+) -> Callable[..., None]:
     allowed = "one of " + ", ".join(str(member.value) for member in cls)
 
     def check(_: object, attr: attrs.Attribute[Any], value: object) -> None:
         if value is None and not required:
             return
         if not isinstance(value, str) or wire_value(value) not in cls._value2member_map_:
-            _fail(attr.name, value, allowed)
+            _fail(param or attr.name, value, allowed)
 
     return check
 
@@ -117,9 +119,14 @@ def _bool() -> Any:
 
 
 def _as_list(value: Any) -> Any:
-    """A list field given one item becomes a list of one; a tuple is one file, not a list."""
+    """A list or tuple becomes a list, and one item a list of one.
+
+    A ``(filename, bytes[, content_type])`` tuple is one file, not a list of two or three.
+    """
     if value is None or isinstance(value, list):
         return value
+    if isinstance(value, tuple) and not _is_file_input(value):
+        return list(value)
     return [value]
 
 
@@ -255,7 +262,9 @@ class ColorPalette:
     mapping in the wire format.
     """
 
-    name: ColorPalettePresetName | str | None = _enum(ColorPalettePresetName)
+    name: ColorPalettePresetName | str | None = attrs.field(
+        default=None, validator=_enum_check(ColorPalettePresetName, param="color_palette.name")
+    )
     members: tuple[ColorPaletteMember, ...] | None = attrs.field(
         default=None, converter=_to_members
     )
@@ -590,6 +599,8 @@ def path_segment(param: str, value: object) -> str:
     """A path parameter (an id), checked to be a non-empty string."""
     if not isinstance(value, str) or not value.strip():
         _fail(param, value, "a non-empty id string")
+    if value in (".", ".."):
+        _fail(param, value, "an id, not a '.' or '..' path segment")
     return value
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from .._encoding import Operation
 from .._enums import (
@@ -55,7 +56,7 @@ class Legacy(Resource):
         style_type: StyleType | str | None = None,
         negative_prompt: str | None = None,
         num_images: int | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
         """Generate images from a prompt (``POST /generate``, JSON ``image_request``).
@@ -102,7 +103,7 @@ class Legacy(Resource):
         style_type: StyleType | str | None = None,
         negative_prompt: str | None = None,
         num_images: int | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
         """Remix an image with a prompt (``POST /remix``); it is cropped to the aspect ratio first.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .._encoding import Operation
 from .._enums import (
@@ -73,7 +73,7 @@ class V3(Resource):
         style_type: StyleTypeV3 | str | None = None,
         style_preset: StylePresetV3 | str | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         custom_model_uri: str | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
@@ -163,7 +163,7 @@ class V3(Resource):
         style_type: StyleTypeV3 | str | None = None,
         style_preset: StylePresetV3 | str | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images_mask: FileInput | Sequence[FileInput] | None = None,
@@ -213,7 +213,7 @@ class V3(Resource):
         style_type: StyleTypeV3 | str | None = None,
         style_preset: StylePresetV3 | str | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images_mask: FileInput | Sequence[FileInput] | None = None,
@@ -275,7 +275,7 @@ class V3(Resource):
         seed: int | None = None,
         style_preset: StylePresetV3 | str | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
@@ -310,7 +310,7 @@ class V3(Resource):
         seed: int | None = None,
         style_preset: StylePresetV3 | str | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | None = None,
+        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
