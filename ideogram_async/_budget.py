@@ -100,4 +100,9 @@ class Cooldown:
     async def wait(self) -> None:
         """Return once no pause is in force."""
         while (remaining := self._until - self._clock()) > 0:
+            until = self._until
             await self._sleep(remaining)
+            if self._until == until:
+                # This pause is slept out. Only a later pause set meanwhile sends us round again,
+                # so an injected sleep that does not move the clock cannot spin the loop.
+                return

@@ -29,7 +29,7 @@ from ._exceptions import (
     RateLimitError,
     status_error,
 )
-from ._models import GeneratedImage
+from ._models import ForegroundImage, GeneratedImage
 from ._params import Params
 from ._resources.datasets import Datasets
 from ._resources.images import Images
@@ -70,12 +70,15 @@ def _default_ssl_context() -> ssl.SSLContext:
 
 
 def _configure_logging() -> None:
+    """``IDEOGRAM_LOG=debug|info`` sets the SDK logger's level, and a handler if none prints."""
     level = os.environ.get("IDEOGRAM_LOG", "").strip().upper()
-    if level in ("DEBUG", "INFO") and not logger.handlers:
+    if level not in ("DEBUG", "INFO"):
+        return
+    logger.setLevel(level)
+    if not logger.hasHandlers():
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(level)
 
 
 class AsyncIdeogram:
@@ -227,7 +230,7 @@ class AsyncIdeogram:
 
     async def download(
         self,
-        image: GeneratedImage | str,
+        image: GeneratedImage | ForegroundImage | str,
         *,
         timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
     ) -> bytes:
@@ -240,7 +243,7 @@ class AsyncIdeogram:
             IdeogramValidationError: The image has no URL (it failed the safety check).
             APIError: The download failed.
         """
-        url = image.url if isinstance(image, GeneratedImage) else image
+        url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
         if not url:
             raise IdeogramValidationError(
                 "image", image, "an image with a URL (this one is unsafe)"
@@ -318,13 +321,12 @@ class AsyncIdeogram:
         number = 0
         while True:
             number += 1
-            taken = 0
-            if weight is not None:
-                await self._cooldown.wait()
-                taken = await self._budget.acquire(weight)
+            taken = await self._budget.acquire(weight) if weight is not None else 0
             try:
+                if weight is not None:
+                    # After taking places: they may have come free as a 429 paused the client.
+                    await self._cooldown.wait()
                 request = build()
-                error, outcome = None, None
                 try:
                     response = await self._http.send(request)
                 except httpx.HTTPError as exc:
@@ -334,14 +336,15 @@ class AsyncIdeogram:
                     if response.is_success:
                         return response
                     error, outcome = _status_failure(request, response)
+                decision = decide(outcome, number, policy, self._random.random())
+                if isinstance(error, RateLimitError) and weight is not None:
+                    # Before the places go back, so no waiter is sent into the same limit.
+                    self._on_rate_limit(error, decision.delay, decision.retry_after_too_long)
             finally:
                 if taken:
                     self._budget.release(taken)
 
-            decision = decide(outcome, number, policy, self._random.random())
             error.maybe_billed = decision.maybe_billed
-            if isinstance(error, RateLimitError) and weight is not None:
-                self._on_rate_limit(error, decision.delay, decision.retry_after_too_long)
             attempt = Attempt(number, decision.reason, decision.delay if decision.retry else None)
             attempts.append(attempt)
             if not decision.retry:

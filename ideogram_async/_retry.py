@@ -121,7 +121,8 @@ def decide(outcome: Outcome, attempt: int, policy: RetryPolicy, jitter: float) -
         if delay > policy.max_retry_after:
             return Decision(False, delay, reason, billed, retry_after_too_long=True)
     else:
-        backoff = min(policy.max_backoff, policy.initial_backoff * 2 ** (attempt - 1))
+        # The exponent is capped: 2 ** 1100 does not fit in a float.
+        backoff = min(policy.max_backoff, policy.initial_backoff * 2 ** min(attempt - 1, 62))
         delay = backoff * (0.5 + jitter / 2)
     retry = (kind == "safe" or (billed and policy.retry_billed)) and attempt <= policy.max_retries
     return Decision(retry, delay, reason, billed)
