@@ -328,7 +328,10 @@ class AsyncIdeogram:
                     await self._cooldown.wait()
                 request = build()
                 try:
-                    response = await self._http.send(request)
+                    # An injected client's ``auth=`` would be applied inside ``send``: never
+                    # to other hosts (downloads).
+                    auth = None if weight is None else httpx.USE_CLIENT_DEFAULT
+                    response = await self._http.send(request, auth=auth)
                 except httpx.HTTPError as exc:
                     error, outcome = _transport_failure(request, exc)
                 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,12 @@ Fetch = Callable[[str, str], Awaitable[bytes]]
 """Downloads ``url`` (the second argument names the parameter, for errors)."""
 
 _IMAGE_TYPES = "a PNG, JPEG or WebP image"
-_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "application/zip": ".zip",
+}
 
 
 @attrs.frozen
@@ -102,10 +108,10 @@ async def _read(param: str, value: Any, fetch: Fetch) -> Upload:
                 param, os.fspath(value), f"a readable file ({exc.strerror or exc})"
             ) from exc
         return Upload(path.name, content, "")
-    content = value.read()
-    if not isinstance(content, bytes):
+    data = None if isinstance(value, io.TextIOBase) else value.read()
+    if not isinstance(data, bytes):
         raise IdeogramValidationError(param, value, "a file object opened in binary mode ('rb')")
-    return Upload(os.path.basename(str(getattr(value, "name", ""))), content, "")
+    return Upload(os.path.basename(str(getattr(value, "name", ""))), data, "")
 
 
 def _checked(param: str, spec: FileSpec, upload: Upload) -> Upload:
