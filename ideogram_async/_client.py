@@ -328,10 +328,14 @@ class AsyncIdeogram:
                     await self._cooldown.wait()
                 request = build()
                 try:
-                    # An injected client's ``auth=`` would be applied inside ``send``: never
-                    # to other hosts (downloads).
-                    auth = None if weight is None else httpx.USE_CLIENT_DEFAULT
-                    response = await self._http.send(request, auth=auth)
+                    # API calls never follow a redirect: httpx would carry ``Api-Key`` along.
+                    # Downloads (other hosts) do, but without an injected client's ``auth=``.
+                    download = weight is None
+                    response = await self._http.send(
+                        request,
+                        auth=None if download else httpx.USE_CLIENT_DEFAULT,
+                        follow_redirects=download,
+                    )
                 except httpx.HTTPError as exc:
                     error, outcome = _transport_failure(request, exc)
                 else:

@@ -20,7 +20,9 @@ def make_png(width: int = 4, height: int = 4) -> bytes:
     """A small, valid RGB PNG."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     raw = b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -88,9 +90,7 @@ def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, str |
     parts = []
     for raw in body.split(b"--" + boundary)[1:-1]:
         head, _, content = raw.strip(b"\r\n").partition(b"\r\n\r\n")
-        headers = dict(
-            line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line
-        )
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line)
         disposition = headers["Content-Disposition"]
         fields = dict(
             item.strip().split("=", 1) for item in disposition.split(";")[1:] if "=" in item

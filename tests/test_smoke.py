@@ -21,4 +21,5 @@ async def test_generate_v3_returns_typed_images(
     result = await client.v3.generate(prompt="a lighthouse at dawn", num_images=2)
     assert route.calls.last.request.headers["Api-Key"] == KEY
     assert [image.resolution.width for image in result.data] == [1024, 1024]
-    assert result.response is not None and result.response.status_code == 200
+    assert result.response is not None
+    assert result.response.status_code == 200

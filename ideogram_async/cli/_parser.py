@@ -1,0 +1,294 @@
+"""The ``ideogram`` command's arguments (argparse); ``_app`` runs what they ask."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import ideogram_async as ia
+
+from ._exit import EXIT_CODES_HELP
+
+__all__ = ["DEFAULT_OUT", "build_parser"]
+
+DEFAULT_OUT = "ideogram-out"
+
+_ENVIRONMENT_HELP = """\
+environment:
+  IDEOGRAM_API_KEY      the API key (required unless --emulator or demo)
+  IDEOGRAM_BASE_URL     a gateway's URL instead of https://api.ideogram.ai
+  IDEOGRAM_AUTH_SCHEME  api-key (Ideogram's Api-Key header) or bearer (gateways)"""
+
+_EPILOG = f"{EXIT_CODES_HELP}\n\n{_ENVIRONMENT_HELP}"
+
+
+def _values(enum_cls: Any) -> str:
+    return ", ".join(str(member.value) for member in enum_cls)
+
+
+def _upper(text: str) -> str:
+    return text.strip().upper().replace("-", "_")
+
+
+def _ratio(text: str) -> str:
+    """``16:9`` or ``16x9`` for 3.0; the legacy ``ASPECT_16_9`` passes as it is."""
+    text = text.strip()
+    return text if text.upper().startswith("ASPECT_") else text.lower().replace(":", "x")
+
+
+def _resolution(text: str) -> str:
+    text = text.strip()
+    return text if text.upper().startswith("RESOLUTION_") else text.lower().replace("*", "x")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+# Each option's destination is the SDK's parameter name, so ``_app`` passes them as they are.
+_OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "model": (
+        ("--model",),
+        {
+            "type": str,
+            "default": "v3",
+            "metavar": "MODEL",
+            "help": "v3 (Ideogram 3.0, the default), legacy (the /generate route's default "
+            f"model), or a legacy model: {_values(ia.Model)}",
+        },
+    ),
+    "aspect_ratio": (
+        ("--aspect-ratio",),
+        {
+            "type": _ratio,
+            "metavar": "WxH",
+            "help": f"{_values(ia.AspectRatioV3)} (16:9 works too); not with --resolution",
+        },
+    ),
+    "resolution": (
+        ("--resolution",),
+        {"type": _resolution, "metavar": "WxH", "help": "such as 1024x1024 or 1280x704"},
+    ),
+    "num_images": (
+        ("-n", "--num-images"),
+        {"type": int, "metavar": "N", "help": "images to make, 1 to 8"},
+    ),
+    "seed": (("--seed",), {"type": int, "help": "0 to 2147483647, for repeatable results"}),
+    "rendering_speed": (
+        ("--rendering-speed",),
+        {"type": _upper, "metavar": "SPEED", "help": _values(ia.RenderingSpeed)},
+    ),
+    "style_type": (
+        ("--style-type",),
+        {"type": _upper, "metavar": "TYPE", "help": _values(ia.StyleTypeV3) + " (3.0)"},
+    ),
+    "style_preset": (
+        ("--style-preset",),
+        {"type": _upper, "metavar": "PRESET", "help": "a 3.0 style preset, such as ART_DECO"},
+    ),
+    "negative_prompt": (("--negative-prompt",), {"metavar": "TEXT", "help": "what to leave out"}),
+    "magic_prompt": (
+        ("--magic-prompt",),
+        {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
+    ),
+    "magic_prompt_option": (
+        ("--magic-prompt",),
+        {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
+    ),
+    "color_palette": (
+        ("--color-palette",),
+        {
+            "type": _upper,
+            "metavar": "NAME",
+            "help": f"a preset palette: {_values(ia.ColorPalettePresetName)}",
+        },
+    ),
+    "style_reference_images": (
+        ("--style-reference",),
+        {"action": "append", "metavar": "IMAGE", "help": "a style reference image (repeatable)"},
+    ),
+    "image_weight": (
+        ("--image-weight",),
+        {"type": int, "metavar": "1-100", "help": "how much of the image to keep (default 50)"},
+    ),
+    "prompt": (("--prompt",), {"metavar": "TEXT", "help": "a prompt to guide the upscale"}),
+    "resemblance": (
+        ("--resemblance",),
+        {"type": int, "metavar": "1-100", "help": "how closely to keep the original"},
+    ),
+    "detail": (("--detail",), {"type": int, "metavar": "1-100", "help": "how much detail to add"}),
+    "describe_model_version": (
+        ("--describe-model-version",),
+        {"type": _upper, "metavar": "VERSION", "help": _values(ia.DescribeModelVersion)},
+    ),
+}
+
+_GENERATE_OPTIONS = (
+    "model",
+    "aspect_ratio",
+    "resolution",
+    "num_images",
+    "seed",
+    "rendering_speed",
+    "style_type",
+    "style_preset",
+    "negative_prompt",
+    "magic_prompt",
+    "color_palette",
+    "style_reference_images",
+)
+_STYLE = ("style_preset", "color_palette", "style_reference_images")
+
+# command: (positionals, options, one-line help)
+_COMMANDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "generate": (("prompt",), _GENERATE_OPTIONS, "generate images from a prompt (3.0 default)"),
+    "remix": (
+        ("image", "prompt"),
+        (
+            "image_weight",
+            "aspect_ratio",
+            "resolution",
+            "num_images",
+            "seed",
+            "rendering_speed",
+            "style_type",
+            "negative_prompt",
+            "magic_prompt",
+            *_STYLE,
+        ),
+        "remix an image with a prompt (3.0)",
+    ),
+    "edit": (
+        ("image", "mask", "prompt"),
+        ("num_images", "seed", "rendering_speed", "style_type", "magic_prompt", *_STYLE),
+        "repaint the masked part of an image (3.0 inpaint)",
+    ),
+    "upscale": (
+        ("image",),
+        ("prompt", "resemblance", "detail", "num_images", "seed", "magic_prompt_option"),
+        "upscale an image",
+    ),
+    "describe": (("image",), ("describe_model_version",), "describe an image in words"),
+    "reframe": (
+        ("image", "resolution"),
+        ("num_images", "seed", "rendering_speed", *_STYLE),
+        "extend a square image to a new resolution (3.0)",
+    ),
+    "replace-background": (
+        ("image", "prompt"),
+        ("num_images", "seed", "rendering_speed", "magic_prompt", *_STYLE),
+        "keep the subject, paint a new background (3.0)",
+    ),
+    "remove-background": (("image",), (), "cut the subject out onto transparency"),
+    "batch": (
+        ("prompts_file",),
+        _GENERATE_OPTIONS,
+        "generate from every prompt of a file, concurrently",
+    ),
+    "demo": ((), (), "run a small batch offline against the built-in emulator"),
+}
+
+_POSITIONAL_HELP = {
+    "prompt": "what to draw",
+    "image": "an image file (PNG, JPEG or WebP) or an http(s) URL",
+    "mask": "black where the image may change, white elsewhere; the image's size",
+    "resolution": "the output resolution, such as 1280x704",
+    "prompts_file": 'one prompt a line, or JSONL ({"prompt": ..., "num_images": 2}); - for stdin',
+}
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes."""
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("common options")
+    group.add_argument(
+        "-o",
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"where images are saved (default ./{DEFAULT_OUT}); never overwritten",
+    )
+    group.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object on stdout describing every item (for scripts)",
+    )
+    group.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: when stderr is a terminal)",
+    )
+    group.add_argument(
+        "--emulator",
+        action="store_true",
+        help="talk to the built-in offline emulator instead of the API (no key needed)",
+    )
+    group.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an extra field sent as is (extra_body); VALUE is JSON if it parses, else a "
+        "string; a.b=1 nests (repeatable)",
+    )
+    group.add_argument("--base-url", metavar="URL", help="overrides IDEOGRAM_BASE_URL")
+    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
+    group.add_argument(
+        "--max-retries", type=int, metavar="N", help="retries after a failure (default 2)"
+    )
+    group.add_argument(
+        "--max-inflight-images",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="images in flight at once, client-wide (default 10)",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``ideogram`` parser; each subcommand records its SDK options in ``_options``."""
+    parser = argparse.ArgumentParser(
+        prog="ideogram",
+        description="Generate and edit images with Ideogram's API, or offline with --emulator.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {ia.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _common()
+    for name, (positionals, options, summary) in _COMMANDS.items():
+        sub = commands.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        for positional in positionals:
+            sub.add_argument(
+                positional,
+                type=_resolution if positional == "resolution" else str,
+                metavar=positional.upper(),
+                help=_POSITIONAL_HELP[positional],
+            )
+        group = sub.add_argument_group(f"{name} options") if options else sub
+        for dest in options:
+            flags, kwargs = _OPTIONS[dest]
+            group.add_argument(*flags, dest=dest, **kwargs)
+        if name in ("batch", "demo"):
+            sub.add_argument(
+                "--concurrency",
+                type=_positive,
+                default=10,
+                metavar="N",
+                help="the most prompts in progress at once (default 10); the in-flight "
+                "image budget limits them further",
+            )
+        sub.set_defaults(_options=options)
+    return parser

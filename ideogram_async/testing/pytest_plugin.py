@@ -1,0 +1,58 @@
+"""pytest fixtures for testing code that uses the SDK, against the emulator.
+
+Registered as the ``ideogram_async`` pytest plugin, so the fixtures are there once the package is
+installed::
+
+    import pytest
+
+    pytestmark = pytest.mark.anyio
+
+    async def test_poster(ideogram_client):
+        result = await ideogram_client.v3.generate(prompt="a poster")
+        assert (await ideogram_client.download(result.data[0])).startswith(b"\\x89PNG")
+
+``ideogram_client`` is async: run the tests with anyio's pytest plugin (``pytest.mark.anyio``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio.lowlevel
+import pytest
+
+from .._client import AsyncIdeogram
+from ._app import Emulator
+
+__all__ = ["ideogram_client", "ideogram_emulator"]
+
+
+class _VirtualTime:
+    """A monotonic clock that only moves when the client sleeps, and a sleep that never waits."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+        await anyio.lowlevel.checkpoint()
+
+
+@pytest.fixture
+def ideogram_emulator() -> Emulator:
+    """A fresh emulator for each test: configure it, inject faults, read its ``requests``."""
+    return Emulator()
+
+
+@pytest.fixture
+async def ideogram_client(ideogram_emulator: Emulator) -> AsyncIterator[AsyncIdeogram]:
+    """An ``AsyncIdeogram`` talking to ``ideogram_emulator`` in-process.
+
+    Its retry backoff and 429 cooldown run on virtual time, so a test never waits for them.
+    """
+    time = _VirtualTime()
+    async with ideogram_emulator.client(sleep=time.sleep, clock=time.clock) as client:
+        yield client
