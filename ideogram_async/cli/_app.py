@@ -18,6 +18,8 @@ import anyio
 import attrs
 
 import ideogram_async as ia
+from ideogram_async._encoding import merge
+from ideogram_async._files import is_url
 
 from ._batch import (
     BatchItem,
@@ -225,7 +227,7 @@ def _with_defaults(
             params["aspect_ratio"] = _legacy_value("ASPECT", params["aspect_ratio"])
         if isinstance(params.get("resolution"), str):
             params["resolution"] = _legacy_value("RESOLUTION", params["resolution"])
-    extra = _merge(dict(extra_body), item.extra_body or {})
+    extra = merge(dict(extra_body), item.extra_body or {})
     return attrs.evolve(item, params=params, extra_body=extra or None)
 
 
@@ -269,22 +271,12 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
             value = raw
         for name in reversed(names[1:]):
             value = {name: value}
-        body = _merge(body, {names[0]: value})
+        body = merge(body, {names[0]: value})
     return body
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(dict(out[key]), value)
-        else:
-            out[key] = value
-    return out
-
-
 def _stem(image: str) -> str:
-    path = urlsplit(image).path if image[:8].lower().startswith(("http://", "https://")) else image
+    path = urlsplit(image).path if is_url(image) else image
     return slugify(PurePosixPath(path.replace("\\", "/")).stem)
 
 
