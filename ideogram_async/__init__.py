@@ -69,7 +69,7 @@ from ._models import (
     UploadDatasetAssetsResponse,
     UploadedAsset,
 )
-from ._params import ColorPalette, ColorPaletteMember
+from ._palette import ColorPalette, ColorPaletteMember
 from ._retry import Attempt
 from ._types import (
     USE_CLIENT_DEFAULT,

@@ -10,7 +10,7 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import attrs
@@ -30,15 +30,17 @@ from ._exceptions import (
     status_error,
 )
 from ._models import ForegroundImage, GeneratedImage
-from ._params import Params
-from ._resources.datasets import Datasets
-from ._resources.images import Images
-from ._resources.legacy import Legacy
-from ._resources.models import Models
-from ._resources.v3 import V3
 from ._retry import Attempt, Failure, Outcome, RetryPolicy, decide, parse_retry_after
 from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._params import Params
+    from ._resources.datasets import Datasets
+    from ._resources.images import Images
+    from ._resources.legacy import Legacy
+    from ._resources.models import Models
+    from ._resources.v3 import V3
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncIdeogram"]
 
@@ -188,16 +190,42 @@ class AsyncIdeogram:
         self._random = random.Random()
         _configure_logging()
 
-        self.legacy = Legacy(self)
+    # The groups load on first use: their request models are most of the SDK's import time.
+
+    @functools.cached_property
+    def legacy(self) -> Legacy:
         """The legacy routes: generate, edit, remix, upscale, describe and reframe."""
-        self.v3 = V3(self)
+        from ._resources.legacy import Legacy
+
+        return Legacy(self)
+
+    @functools.cached_property
+    def v3(self) -> V3:
         """The Ideogram 3.0 routes (``/v1/ideogram-v3/...``)."""
-        self.images = Images(self)
+        from ._resources.v3 import V3
+
+        return V3(self)
+
+    @functools.cached_property
+    def images(self) -> Images:
         """Background removal and the instruction edit (``/v1/...``)."""
-        self.datasets = Datasets(self)
+        from ._resources.images import Images
+
+        return Images(self)
+
+    @functools.cached_property
+    def datasets(self) -> Datasets:
         """Datasets of training images for custom models."""
-        self.models = Models(self)
+        from ._resources.datasets import Datasets
+
+        return Datasets(self)
+
+    @functools.cached_property
+    def models(self) -> Models:
         """Custom models: train, list, get."""
+        from ._resources.models import Models
+
+        return Models(self)
 
     def __repr__(self) -> str:
         return f"<AsyncIdeogram base_url={self._base_url!r} auth_scheme={self._auth_scheme!r}>"

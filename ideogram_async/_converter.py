@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._checks import wire_value
 from ._models import APIResponse, ImageResolution
-from ._params import ColorPalette, ColorPaletteMember, Params, wire_value
+from ._palette import ColorPalette, ColorPaletteMember
 
 __all__ = ["file_fields", "structure", "unstructure"]
 
+_T = TypeVar("_T")
 _FRACTION = re.compile(r"\.(\d+)")
 
 
@@ -64,7 +67,11 @@ def _open_enum_hook(tp: Any) -> Any:
     return structure
 
 
-def _make() -> cattrs.Converter:
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """Built at first use: importing the request models costs more than most imports need."""
+    from ._params import Params
+
     conv = cattrs.Converter()
     conv.register_structure_hook(dt.datetime, _datetime)
     conv.register_structure_hook(ImageResolution, lambda v, _: ImageResolution(v))
@@ -102,6 +109,11 @@ def file_fields(cls: type) -> dict[str, Any]:
     return found
 
 
-_converter = _make()
-structure = _converter.structure
-unstructure = _converter.unstructure
+def structure(data: Any, cls: type[_T]) -> _T:
+    """``data`` (parsed JSON) as an instance of ``cls``."""
+    return _converter().structure(data, cls)
+
+
+def unstructure(obj: Any) -> Any:
+    """``obj`` as plain data: dicts, lists and wire values."""
+    return _converter().unstructure(obj)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from ._checks import wire_value
 from ._converter import file_fields, unstructure
 from ._files import Fetch, prepare_uploads, url_inputs
-from ._params import Params, wire_value
+
+if TYPE_CHECKING:
+    from ._params import Params
 
 __all__ = ["Operation", "encode_body", "merge"]
 

@@ -6,7 +6,7 @@ import io
 import os
 import posixpath
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import anyio
@@ -14,9 +14,22 @@ import attrs
 
 from ._converter import file_fields
 from ._exceptions import IdeogramValidationError
-from ._params import IMAGE_BYTES_LIMIT, FileSpec, Params
 
-__all__ = ["Upload", "is_url", "prepare_uploads", "sniff_image", "url_inputs"]
+if TYPE_CHECKING:
+    from ._params import Params
+
+__all__ = [
+    "IMAGE_BYTES_LIMIT",
+    "FileSpec",
+    "Upload",
+    "is_url",
+    "prepare_uploads",
+    "sniff_image",
+    "url_inputs",
+]
+
+IMAGE_BYTES_LIMIT = 10 * 1024 * 1024
+"""The spec's "10MB", read loosely: the server has the last word on the bytes in between."""
 
 Fetch = Callable[[str, str], Awaitable[bytes]]
 """Downloads ``url`` (the second argument names the parameter, for errors)."""
@@ -28,6 +41,16 @@ _EXTENSIONS = {
     "image/webp": ".webp",
     "application/zip": ".zip",
 }
+
+
+@attrs.frozen
+class FileSpec:
+    """How a request model's file field travels and what it accepts."""
+
+    many: bool = False
+    kind: Literal["image", "dataset"] = "image"
+    max_items: int | None = None
+    total_bytes: int | None = None  # a limit across the whole list
 
 
 @attrs.frozen

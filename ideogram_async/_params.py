@@ -10,15 +10,15 @@ from __future__ import annotations
 import enum
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
+from ._checks import enum_check, fail, wire_value
 from ._enums import (
     AspectRatio,
     AspectRatioV3,
-    ColorPalettePresetName,
     DescribeModelVersion,
     MagicPromptOption,
     Model,
@@ -30,51 +30,16 @@ from ._enums import (
     StyleTypeV3,
     UpscaleFactor,
 )
-from ._exceptions import IdeogramValidationError
+from ._files import IMAGE_BYTES_LIMIT, FileSpec
+from ._palette import to_palette
 
-__all__ = ["ColorPalette", "ColorPaletteMember"]
+__all__ = ["IMAGE_BYTES_LIMIT", "MAX_SEED", "Params"]
 
 MAX_SEED = 2_147_483_647
-IMAGE_BYTES_LIMIT = (
-    10 * 1024 * 1024
-)  # "10MB" in the spec; the looser reading, the server has the last word
-
-
-@attrs.frozen
-class FileSpec:
-    """How a file field travels and what it accepts."""
-
-    many: bool = False
-    kind: Literal["image", "dataset"] = "image"
-    max_items: int | None = None
-    total_bytes: int | None = None  # a limit across the whole list
-
-
-def _fail(param: str, value: object, allowed: str) -> NoReturn:
-    raise IdeogramValidationError(param, value, allowed)
-
-
-def wire_value(value: Any) -> Any:
-    """An enum member's wire value; anything else as it is."""
-    return value.value if isinstance(value, enum.Enum) else value
-
-
-def _enum_check(
-    cls: type[enum.Enum], *, required: bool = False, param: str | None = None
-) -> Callable[..., None]:
-    allowed = "one of " + ", ".join(str(member.value) for member in cls)
-
-    def check(_: object, attr: attrs.Attribute[Any], value: object) -> None:
-        if value is None and not required:
-            return
-        if not isinstance(value, str) or wire_value(value) not in cls._value2member_map_:
-            _fail(param or attr.name, value, allowed)
-
-    return check
 
 
 def _enum(cls: type[enum.Enum], *, required: bool = False) -> Any:
-    check = _enum_check(cls, required=required)
+    check = enum_check(cls, required=required)
     return attrs.field(validator=check) if required else attrs.field(default=None, validator=check)
 
 
@@ -83,7 +48,7 @@ def _int(low: int, high: int) -> Any:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            _fail(attr.name, value, f"an integer from {low} to {high}")
+            fail(attr.name, value, f"an integer from {low} to {high}")
 
     return attrs.field(default=None, validator=check)
 
@@ -103,9 +68,9 @@ def _text(*, required: bool = True, pattern: str | None = None, allowed: str = "
         if value is None and not required:
             return
         if not isinstance(value, str) or not value.strip():
-            _fail(attr.name, value, "a non-empty string")
+            fail(attr.name, value, "a non-empty string")
         if regex is not None and not regex.fullmatch(value):
-            _fail(attr.name, value, allowed)
+            fail(attr.name, value, allowed)
 
     return attrs.field(validator=check) if required else attrs.field(default=None, validator=check)
 
@@ -113,7 +78,7 @@ def _text(*, required: bool = True, pattern: str | None = None, allowed: str = "
 def _bool() -> Any:
     def check(_: object, attr: attrs.Attribute[Any], value: object) -> None:
         if value is not None and not isinstance(value, bool):
-            _fail(attr.name, value, "True or False")
+            fail(attr.name, value, "True or False")
 
     return attrs.field(default=None, validator=check)
 
@@ -148,18 +113,21 @@ _FILE_SHAPES = (
 )
 
 
-def _file(spec: FileSpec = FileSpec(), *, required: bool = True) -> Any:
+_ONE_IMAGE = FileSpec()
+
+
+def _file(spec: FileSpec = _ONE_IMAGE, *, required: bool = True) -> Any:
     def check(_: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if value is None or value == []:
             if required:
-                _fail(attr.name, value, f"required: {_FILE_SHAPES}")
+                fail(attr.name, value, f"required: {_FILE_SHAPES}")
             return
         items = value if spec.many else [value]
         for item in items:
             if not _is_file_input(item):
-                _fail(attr.name, item, _FILE_SHAPES)
+                fail(attr.name, item, _FILE_SHAPES)
         if spec.max_items is not None and len(items) > spec.max_items:
-            _fail(attr.name, f"{len(items)} files", f"at most {spec.max_items} files")
+            fail(attr.name, f"{len(items)} files", f"at most {spec.max_items} files")
 
     kwargs: dict[str, Any] = {"validator": check, "metadata": {"file": spec}}
     if spec.many:
@@ -174,7 +142,6 @@ def _files(*, max_items: int | None = None, total_bytes: int | None = IMAGE_BYTE
 
 
 _STYLE_CODE = re.compile(r"[0-9a-fA-F]{8}")
-_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 def _style_codes() -> Any:
@@ -183,7 +150,7 @@ def _style_codes() -> Any:
             return
         for code in value:
             if not isinstance(code, str) or not _STYLE_CODE.fullmatch(code):
-                _fail(attr.name, code, "style codes of 8 hexadecimal digits, such as 'AAFF5733'")
+                fail(attr.name, code, "style codes of 8 hexadecimal digits, such as 'AAFF5733'")
 
     return attrs.field(default=None, converter=_as_list, validator=check)
 
@@ -193,107 +160,16 @@ def _str_list(*, max_items: int) -> Any:
         if value is None:
             return
         if len(value) > max_items:
-            _fail(attr.name, f"{len(value)} items", f"at most {max_items} items")
+            fail(attr.name, f"{len(value)} items", f"at most {max_items} items")
         for item in value:
             if not isinstance(item, str) or not item.strip():
-                _fail(attr.name, item, "non-empty strings")
+                fail(attr.name, item, "non-empty strings")
 
     return attrs.field(default=None, converter=_as_list, validator=check)
 
 
-# --- colour palettes ---------------------------------------------------------------------------
-
-
-def _colour_weight(_: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= 1.0:
-        _fail(f"color_palette.members.{attr.name}", value, "a number from 0.05 to 1.0")
-
-
-def _colour_hex(_: object, attr: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str) or not _HEX_COLOUR.fullmatch(value):
-        _fail(
-            f"color_palette.members.{attr.name}", value, "a hex colour such as '#ff8800' or '#f80'"
-        )
-
-
-@attrs.frozen
-class ColorPaletteMember:
-    """One colour of a palette, with an optional weight from 0.05 to 1.0.
-
-    Weights are best given from highest to lowest.
-    """
-
-    color_hex: str = attrs.field(validator=_colour_hex)
-    color_weight: float | None = attrs.field(default=None, validator=_colour_weight)
-
-
-def _to_member(value: Any) -> ColorPaletteMember:
-    if isinstance(value, ColorPaletteMember):
-        return value
-    if isinstance(value, str):
-        return ColorPaletteMember(value)
-    if isinstance(value, Mapping) and "color_hex" in value:
-        return ColorPaletteMember(value["color_hex"], value.get("color_weight"))
-    _fail(
-        "color_palette.members",
-        value,
-        "ColorPaletteMember, a hex string, or a mapping with color_hex",
-    )
-
-
-def _to_members(value: Any) -> tuple[ColorPaletteMember, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, Mapping)) or not isinstance(value, Sequence):
-        _fail("color_palette.members", value, "a list of 1 to 8 colours")
-    return tuple(_to_member(item) for item in value)
-
-
-@attrs.frozen
-class ColorPalette:
-    """A colour palette: either a preset ``name`` or 1 to 8 ``members``, never both.
-
-    >>> ColorPalette(name="PASTEL")
-    >>> ColorPalette(members=["#b470b3", ColorPaletteMember("#7a79e3", 0.16)])
-
-    Operations also take the shorthand of a preset name (``color_palette="PASTEL"``) or a
-    mapping in the wire format.
-    """
-
-    name: ColorPalettePresetName | str | None = attrs.field(
-        default=None, validator=_enum_check(ColorPalettePresetName, param="color_palette.name")
-    )
-    members: tuple[ColorPaletteMember, ...] | None = attrs.field(
-        default=None, converter=_to_members
-    )
-
-    def __attrs_post_init__(self) -> None:
-        if (self.name is None) == (self.members is None):
-            _fail(
-                "color_palette", self, "either a preset name or members, not both and not neither"
-            )
-        if self.members is not None and not 1 <= len(self.members) <= 8:
-            _fail("color_palette.members", f"{len(self.members)} colours", "1 to 8 colours")
-
-
-def _to_palette(value: Any) -> ColorPalette | None:
-    if value is None or isinstance(value, ColorPalette):
-        return value
-    if isinstance(value, str):
-        return ColorPalette(name=value)
-    if isinstance(value, Mapping) and set(value) <= {"name", "members"}:
-        return ColorPalette(name=value.get("name"), members=value.get("members"))
-    _fail(
-        "color_palette",
-        value,
-        "a ColorPalette, a preset name, or {'name': ...} / {'members': [...]}",
-    )
-
-
 def _palette() -> Any:
-    return attrs.field(default=None, converter=_to_palette)
+    return attrs.field(default=None, converter=to_palette)
 
 
 # --- cross-field rules -------------------------------------------------------------------------
@@ -305,7 +181,7 @@ def _given(value: object) -> bool:
 
 def _exclusive(params: object, first: str, second: str) -> None:
     if _given(getattr(params, first)) and _given(getattr(params, second)):
-        _fail(second, getattr(params, second), f"cannot be combined with {first}")
+        fail(second, getattr(params, second), f"cannot be combined with {first}")
 
 
 _V1_MODELS = frozenset({"V_1", "V_1_TURBO"})
@@ -318,16 +194,16 @@ def _check_legacy_model(params: Any) -> None:
     """The model-dependent rules of the legacy routes (no model means the server's V_2)."""
     model = wire_value(params.model)
     if getattr(params, "style_type", None) is not None and model in _V1_MODELS:
-        _fail("style_type", params.style_type, f"not accepted with model {model}: use V_2 or above")
+        fail("style_type", params.style_type, f"not accepted with model {model}: use V_2 or above")
     negative = getattr(params, "negative_prompt", None)
     if negative is not None and model is not None and model not in _NEGATIVE_PROMPT_MODELS:
-        _fail(
+        fail(
             "negative_prompt",
             negative,
             f"only accepted with models {', '.join(sorted(_NEGATIVE_PROMPT_MODELS))}, not {model}",
         )
     if getattr(params, "color_palette", None) is not None and model in _NO_PALETTE_MODELS:
-        _fail("color_palette", params.color_palette, f"not accepted with model {model}")
+        fail("color_palette", params.color_palette, f"not accepted with model {model}")
 
 
 def _check_v3_style(params: Any) -> None:
@@ -342,7 +218,7 @@ def _check_character_masks(params: Any) -> None:
     if masks is not None:
         refs = params.character_reference_images or []
         if len(masks) != len(refs):
-            _fail(
+            fail(
                 "character_reference_images_mask",
                 f"{len(masks)} masks",
                 f"one mask per character reference image ({len(refs)} given)",
@@ -400,7 +276,7 @@ class LegacyUpscaleParams(Params):
 
 def _legacy_edit_model(_: object, attr: attrs.Attribute[Any], value: object) -> None:
     if wire_value(value) not in ("V_2", "V_2_TURBO"):
-        _fail(attr.name, value, "V_2 or V_2_TURBO (the only models the legacy edit supports)")
+        fail(attr.name, value, "V_2 or V_2_TURBO (the only models the legacy edit supports)")
 
 
 @attrs.frozen(kw_only=True)
@@ -479,7 +355,7 @@ class V3GenerateParams(_V3Characters):
 
 def _not_flash(_: object, attr: attrs.Attribute[Any], value: object) -> None:
     if value is not None and wire_value(value) == "FLASH":
-        _fail(attr.name, value, "TURBO, DEFAULT or QUALITY (FLASH cannot make transparent images)")
+        fail(attr.name, value, "TURBO, DEFAULT or QUALITY (FLASH cannot make transparent images)")
 
 
 @attrs.frozen(kw_only=True)
@@ -489,7 +365,7 @@ class V3TransparentParams(Params):
     upscale_factor: UpscaleFactor | str | None = _enum(UpscaleFactor)
     aspect_ratio: AspectRatioV3 | str | None = _enum(AspectRatioV3)
     rendering_speed: RenderingSpeed | str | None = attrs.field(
-        default=None, validator=[_enum_check(RenderingSpeed), _not_flash]
+        default=None, validator=[enum_check(RenderingSpeed), _not_flash]
     )
     magic_prompt: MagicPromptOption | str | None = _enum(MagicPromptOption)
     negative_prompt: str | None = _text(required=False)
@@ -557,7 +433,7 @@ class RemoveBackgroundParams(Params):
 
 def _some_image(params: Any) -> None:
     if not _given(params.images) and not _given(params.image_urls):
-        _fail("images", params.images, "at least one image, in images or image_urls")
+        fail("images", params.images, "at least one image, in images or image_urls")
 
 
 @attrs.frozen(kw_only=True)
@@ -598,9 +474,9 @@ class TrainModelParams(Params):
 def path_segment(param: str, value: object) -> str:
     """A path parameter (an id), checked to be a non-empty string."""
     if not isinstance(value, str) or not value.strip():
-        _fail(param, value, "a non-empty id string")
+        fail(param, value, "a non-empty id string")
     if value in (".", ".."):
-        _fail(param, value, "an id, not a '.' or '..' path segment")
+        fail(param, value, "an id, not a '.' or '..' path segment")
     return value
 
 
@@ -611,6 +487,6 @@ def enum_list(param: str, cls: type[enum.Enum], values: Any) -> list[str]:
     out = []
     for value in values:
         if not isinstance(value, str) or wire_value(value) not in cls._value2member_map_:
-            _fail(param, value, allowed)
+            fail(param, value, allowed)
         out.append(wire_value(value))
     return out

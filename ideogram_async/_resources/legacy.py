@@ -15,8 +15,8 @@ from .._enums import (
     StyleType,
 )
 from .._models import DescribeResponse, ImageGenerationResponse
+from .._palette import ColorPalette
 from .._params import (
-    ColorPalette,
     DescribeParams,
     LegacyEditParams,
     LegacyGenerateParams,

@@ -18,8 +18,8 @@ from .._enums import (
     UpscaleFactor,
 )
 from .._models import ImageGenerationResponse, LayerizeTextResponse
+from .._palette import ColorPalette
 from .._params import (
-    ColorPalette,
     LayerizeTextParams,
     V3GenerateParams,
     V3InpaintParams,

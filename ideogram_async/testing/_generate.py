@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 import attrs
 
+from .._checks import wire_value
 from .._enums import ResolutionV3
 from .._files import Upload, sniff_image
 from .._params import (
@@ -36,7 +37,6 @@ from .._params import (
     V3RemixParams,
     V3ReplaceBackgroundParams,
     V3TransparentParams,
-    wire_value,
 )
 from ._http import HTTPError, Incoming, Reply, json_reply
 from ._multipart import read_body
