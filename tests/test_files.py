@@ -308,10 +308,7 @@ async def test_a_url_is_downloaded_and_uploaded(
 
 
 async def test_downloads_carry_no_credentials(respx_mock: respx.MockRouter) -> None:
-    """The download of an input URL carries none of the client's or the injected client's secrets.
-
-    The API request still carries the key.
-    """
+    """An input URL is downloaded with no secret of either client; the API call keeps its key."""
     download = respx_mock.get(f"{CDN}/ref.png").mock(return_value=httpx.Response(200, content=PNG))
     route = api_route(respx_mock, GENERATE)
     http = httpx.AsyncClient(
