@@ -4,11 +4,13 @@ Both sides send the same request to the same ``httpx.MockTransport``, which answ
 fixed one-image generation body, and both decode it (raw: ``response.json()``; SDK: the typed
 result). Nothing reaches a network, so what is measured is the client's own CPU: building and
 encoding the request, httpx's send path, and decoding the answer. CPU is read with
-``time.process_time()`` over blocks of ``--n`` requests; the two sides alternate block by block
-(their order swapped each repetition) to cancel drift, and the best block of each is kept.
+``time.process_time()``. After a warm-up the two sides alternate in blocks of ``--block``
+requests (their order swapped every pair), ``--n`` requests a side per repetition. Reported:
+µs per request of each side's best repetition, and the ratio as the median over adjacent
+raw/SDK block pairs, which cancels drift in the machine's speed.
 
-    python benchmarks/bench_request.py [--n 2000] [--repeat 5] [--backend asyncio|trio]
-                                       [--check] [--profile]
+    python benchmarks/bench_request.py [--n 2000] [--repeat 5] [--block 100]
+                                       [--backend asyncio|trio] [--check] [--profile]
 
 The target is an SDK/raw ratio of at most ``--target`` (1.3). With ``--check`` the script
 exits 1 when a ratio is above it.
@@ -27,6 +29,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import anyio
+import attrs
 import httpx
 
 import ideogram_async as ia
@@ -111,25 +114,49 @@ def _scenarios(raw: httpx.AsyncClient, sdk: ia.AsyncIdeogram) -> dict[str, tuple
 
 
 async def _block(call: Call, n: int) -> float:
-    """CPU seconds per call over ``n`` sequential calls."""
-    gc.collect()
+    """CPU seconds spent by ``n`` sequential calls."""
     start = time.process_time()
     for _ in range(n):
         await call()
-    return (time.process_time() - start) / n
+    return time.process_time() - start
 
 
-async def _measure(raw_call: Call, sdk_call: Call, n: int, repeat: int) -> tuple[float, float]:
+@attrs.frozen
+class Result:
+    """One scenario's figures: per-request CPU of each side, and their ratio."""
+
+    raw: float  # seconds per request, the best repetition
+    sdk: float
+    ratio: float  # the median over adjacent (raw, SDK) block pairs
+
+
+async def _measure(raw_call: Call, sdk_call: Call, n: int, repeat: int, block: int) -> Result:
+    """Alternate blocks of ``block`` raw and SDK calls, ``n`` calls a side per repetition."""
     for _ in range(max(50, n // 10)):  # warm-up: caches, lazy imports, the event loop
         await raw_call()
         await sdk_call()
-    raw_times: list[float] = []
-    sdk_times: list[float] = []
-    for rep in range(repeat):
-        pair = [(raw_call, raw_times), (sdk_call, sdk_times)]
-        for call, times in pair if rep % 2 == 0 else reversed(pair):
-            times.append(await _block(call, n))
-    return min(raw_times), min(sdk_times)
+    raw_reps: list[float] = []
+    sdk_reps: list[float] = []
+    pair_ratios: list[float] = []
+    for _ in range(repeat):
+        gc.collect()
+        raw_total = sdk_total = 0.0
+        for k in range(max(1, n // block)):
+            # Swap the order every pair, so neither side always runs first.
+            if k % 2 == 0:
+                raw_cpu = await _block(raw_call, block)
+                sdk_cpu = await _block(sdk_call, block)
+            else:
+                sdk_cpu = await _block(sdk_call, block)
+                raw_cpu = await _block(raw_call, block)
+            raw_total += raw_cpu
+            sdk_total += sdk_cpu
+            if raw_cpu > 0:
+                pair_ratios.append(sdk_cpu / raw_cpu)
+        calls = max(1, n // block) * block
+        raw_reps.append(raw_total / calls)
+        sdk_reps.append(sdk_total / calls)
+    return Result(min(raw_reps), min(sdk_reps), statistics.median(pair_ratios))
 
 
 async def _check_same_request() -> None:
@@ -159,14 +186,14 @@ async def _check_same_request() -> None:
 
 
 def _kind(request: httpx.Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0]
+    return str(request.headers.get("content-type", "")).split(";")[0]
 
 
 async def _main(args: argparse.Namespace) -> int:
     await _check_same_request()
 
     transport = httpx.MockTransport(_answer)
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, Result]] = []
     async with (
         httpx.AsyncClient(transport=transport) as raw,
         ia.AsyncIdeogram(api_key=KEY, base_url=API, transport=transport) as sdk,
@@ -176,45 +203,52 @@ async def _main(args: argparse.Namespace) -> int:
             await _profile(scenarios, args.n)
             return 0
         for name, (raw_call, sdk_call) in scenarios.items():
-            raw_cpu, sdk_cpu = await _measure(raw_call, sdk_call, args.n, args.repeat)
-            rows.append((name, raw_cpu, sdk_cpu))
+            result = await _measure(raw_call, sdk_call, args.n, args.repeat, args.block)
+            rows.append((name, result))
 
     print(
-        f"client CPU per request, {args.backend}, best of {args.repeat} x {args.n} "
-        f"(Python {sys.version.split()[0]}, httpx {httpx.__version__})"
+        f"client CPU per request on {args.backend}: {args.repeat} x {args.n} requests a side, "
+        f"alternating in blocks of {args.block} (Python {sys.version.split()[0]}, "
+        f"httpx {httpx.__version__}, ideogram-async {ia.__version__})"
     )
-    print(f"{'scenario':<26} {'raw httpx':>11} {'SDK':>11} {'ratio':>7}  target {args.target}x")
+    print(
+        f"{'scenario':<26} {'raw httpx':>11} {'SDK':>11} {'ratio':>7}  (target <= {args.target}x)"
+    )
     failed = False
-    for name, raw_cpu, sdk_cpu in rows:
-        ratio = sdk_cpu / raw_cpu
-        verdict = "ok" if ratio <= args.target else "FAIL"
+    for name, result in rows:
+        verdict = "ok" if result.ratio <= args.target else "FAIL"
         failed |= verdict == "FAIL"
         print(
-            f"{name:<26} {raw_cpu * 1e6:>8.1f} µs {sdk_cpu * 1e6:>8.1f} µs "
-            f"{ratio:>6.2f}x  {verdict}"
+            f"{name:<26} {result.raw * 1e6:>8.1f} µs {result.sdk * 1e6:>8.1f} µs "
+            f"{result.ratio:>6.2f}x  {verdict}"
         )
-    ratios = [s / r for _, r, s in rows]
-    print(f"median ratio {statistics.median(ratios):.2f}x")
+    print("µs: the best repetition; ratio: the median over adjacent raw/SDK block pairs")
     return 1 if failed and args.check else 0
 
 
 async def _profile(scenarios: dict[str, tuple[Call, Call]], n: int) -> None:
-    """Profile the SDK side of each scenario and print where its CPU goes."""
+    """Profile the SDK side of each scenario: the SDK's own functions, then everything."""
     for name, (_, sdk_call) in scenarios.items():
+        for _ in range(max(50, n // 10)):
+            await sdk_call()
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(n):
             await sdk_call()
         profiler.disable()
-        print(f"=== {name}: the SDK, {n} calls, by own time ===")
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        stats = pstats.Stats(profiler)
+        print(f"=== {name}: the SDK's own code (and attrs/cattrs generated code), {n} calls ===")
+        stats.sort_stats("cumulative").print_stats(r"ideogram_async|generated|cattrs", 25)
+        print(f"=== {name}: every function, by own time ===")
+        stats.sort_stats("tottime").print_stats(15)
 
 
 def main() -> int:
     """Parse the options and run the benchmark on the chosen backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000, help="requests per timed block")
-    parser.add_argument("--repeat", type=int, default=5, help="timed blocks per side")
+    parser.add_argument("--n", type=int, default=2000, help="requests a side per repetition")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions of --n requests")
+    parser.add_argument("--block", type=int, default=100, help="requests per alternation")
     parser.add_argument("--backend", choices=["asyncio", "trio"], default="asyncio")
     parser.add_argument("--target", type=float, default=1.3, help="the highest ratio allowed")
     parser.add_argument("--check", action="store_true", help="exit 1 if a ratio is above target")
