@@ -423,6 +423,8 @@ class AsyncIdeogram:
                 body=response.text,
                 maybe_billed=True,
             ) from exc
+        if isinstance(data, dict):
+            data["response"] = response  # the result keeps the response it came from
         try:
             result = structure(data, op.result)
         except Exception as exc:  # cattrs reports failures as several exception types
@@ -431,10 +433,10 @@ class AsyncIdeogram:
                 f"{op.result.__name__}: {exc}",
                 request=response.request,
                 response=response,
-                body=data,
+                body=response.json(),
                 maybe_billed=True,
             ) from exc
-        return attrs.evolve(result, response=response)
+        return result
 
     def _anonymous_request(
         self, url: str, timeout: TimeoutTypes | UseClientDefault

@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+import httpx
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._checks import wire_value
-from ._models import APIResponse, ImageResolution
+from ._models import ImageResolution
 from ._palette import ColorPalette, ColorPaletteMember
 
 __all__ = ["file_fields", "structure", "unstructure"]
@@ -32,11 +33,14 @@ def _datetime(value: Any, _: object) -> dt.datetime:
     text = value.strip()
     if text.isdigit():
         return dt.datetime.fromtimestamp(int(text), dt.timezone.utc)
-    if text[-1:] in "Zz":
-        text = text[:-1] + "+00:00"
-    # Python 3.10 parses only 3 or 6 fraction digits.
-    text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
-    parsed = dt.datetime.fromisoformat(text)
+    try:
+        parsed = dt.datetime.fromisoformat(text)  # Python 3.11+ reads any ISO 8601 form
+    except ValueError:
+        # Python 3.10 reads neither ``Z`` nor fractions other than 3 or 6 digits.
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        text = _FRACTION.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), text, count=1)
+        parsed = dt.datetime.fromisoformat(text)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
 
 
@@ -76,9 +80,10 @@ def _converter() -> cattrs.Converter:
     conv.register_structure_hook(dt.datetime, _datetime)
     conv.register_structure_hook(ImageResolution, lambda v, _: ImageResolution(v))
     conv.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
-    conv.register_structure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, APIResponse),
-        lambda t: make_dict_structure_fn(t, conv, response=override(omit=True)),
+    # ``_client`` puts the ``httpx.Response`` into the parsed body under ``response``; a value of
+    # any other type there (a field the API might add one day) is not one and is dropped.
+    conv.register_structure_hook(
+        httpx.Response, lambda v, _: v if isinstance(v, httpx.Response) else None
     )
     conv.register_unstructure_hook_factory(_is_open_enum, lambda _: wire_value)
     for cls in (ColorPaletteMember, ColorPalette):  # members first: the palette's hook uses theirs
