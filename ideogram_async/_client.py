@@ -178,6 +178,8 @@ class AsyncIdeogram:
             max_backoff=max_backoff,
             max_retry_after=max_retry_after,
         )
+        # A download is never billed, so every failure worth retrying is retried.
+        self._download_policy = attrs.evolve(self._policy, retry_billed=True)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(
             transport=transport, timeout=timeout, verify=_default_ssl_context()
@@ -276,9 +278,8 @@ class AsyncIdeogram:
             raise IdeogramValidationError(
                 "image", image, "an image with a URL (this one is unsafe)"
             )
-        policy = attrs.evolve(self._policy, retry_billed=True)
         response = await self._send(
-            lambda: self._anonymous_request(url, timeout), weight=None, policy=policy
+            lambda: self._anonymous_request(url, timeout), weight=None, policy=self._download_policy
         )
         return response.content
 
@@ -329,7 +330,7 @@ class AsyncIdeogram:
                 url,
                 headers=headers,
                 params=query,
-                timeout=self._timeout if isinstance(timeout, UseClientDefault) else timeout,
+                timeout=self._timeout_for(timeout),
                 **body,
             )
 
@@ -438,13 +439,14 @@ class AsyncIdeogram:
             ) from exc
         return result
 
+    def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> TimeoutTypes:
+        return self._timeout if isinstance(timeout, UseClientDefault) else timeout
+
     def _anonymous_request(
         self, url: str, timeout: TimeoutTypes | UseClientDefault
     ) -> httpx.Request:
         """A GET for a link outside the API: no credential header of any kind."""
-        request = self._http.build_request(
-            "GET", url, timeout=self._timeout if isinstance(timeout, UseClientDefault) else timeout
-        )
+        request = self._http.build_request("GET", url, timeout=self._timeout_for(timeout))
         for name in _CREDENTIAL_HEADERS:
             request.headers.pop(name, None)
         return request
@@ -455,7 +457,7 @@ class AsyncIdeogram:
             response = await self._send(
                 lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT),
                 weight=None,
-                policy=attrs.evolve(self._policy, retry_billed=True),
+                policy=self._download_policy,
             )
         except APIError as exc:
             raise IdeogramValidationError(
