@@ -49,6 +49,10 @@ def _positive(text: str) -> int:
 
 
 # Each option's destination is the SDK's parameter name, so ``_app`` passes them as they are.
+_MAGIC_PROMPT: tuple[tuple[str, ...], dict[str, Any]] = (
+    ("--magic-prompt",),
+    {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
+)
 _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "model": (
         ("--model",),
@@ -90,14 +94,8 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         {"type": _upper, "metavar": "PRESET", "help": "a 3.0 style preset, such as ART_DECO"},
     ),
     "negative_prompt": (("--negative-prompt",), {"metavar": "TEXT", "help": "what to leave out"}),
-    "magic_prompt": (
-        ("--magic-prompt",),
-        {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
-    ),
-    "magic_prompt_option": (
-        ("--magic-prompt",),
-        {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
-    ),
+    "magic_prompt": _MAGIC_PROMPT,
+    "magic_prompt_option": _MAGIC_PROMPT,  # the legacy routes' name for the same option
     "color_palette": (
         ("--color-palette",),
         {

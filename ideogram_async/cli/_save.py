@@ -7,6 +7,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .._files import _EXTENSIONS, sniff_image
+
 __all__ = ["extension_for", "file_stem", "slugify", "write_new"]
 
 _SLUG_MAX = 40
@@ -30,13 +32,7 @@ def file_stem(index: int, slug: str, seed: int | None) -> str:
 
 def extension_for(data: bytes) -> str:
     """The file extension for image bytes, judged by their first bytes."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ".png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return ".jpg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return ".webp"
-    return ".bin"
+    return _EXTENSIONS.get(sniff_image(data) or "", ".bin")
 
 
 def write_new(directory: Path, stem: str, data: bytes) -> Path:
