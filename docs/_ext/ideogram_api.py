@@ -15,11 +15,13 @@ import enum
 import functools
 import inspect
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 from sphinx.application import Sphinx
+from sphinx.pycode import ModuleAnalyzer
 
 import ideogram_async as ia
 
@@ -94,6 +96,19 @@ _OPTIONS = {
 }
 
 
+def _attribute_doc(name: str) -> list[str]:
+    """The docstring under ``name = ...`` in the private module that defines it, indented.
+
+    autodoc cannot find it through the re-export in ``__init__.py`` and would show the docstring
+    of the value's type instead (``httpx.Timeout``'s, for ``DEFAULT_TIMEOUT``).
+    """
+    for module in sorted(m for m in sys.modules if m.startswith("ideogram_async._")):
+        docs = ModuleAnalyzer.for_module(module).find_attr_docs()
+        if ("", name) in docs:
+            return [f"   {line}" for line in docs[("", name)]]
+    return []
+
+
 def _names_lines() -> str:
     sections: dict[str, list[str]] = {kind: [] for kind in _ORDER}
     for name in sorted(ia.__all__):
@@ -107,7 +122,7 @@ def _names_lines() -> str:
         for name in names:
             target = f"ideogram_async.{name}"
             if kind == "Types and constants":
-                parts.append(_rst(f".. autodata:: {target}", "   :no-value:"))
+                parts.append(_rst(f".. py:data:: {target}", "", *_attribute_doc(name)))
             elif kind == "Functions":
                 parts.append(_rst(f".. autofunction:: {target}"))
             else:
