@@ -65,7 +65,7 @@ logger = logging.getLogger("ideogram_async.webhooks")
 
 _T = TypeVar("_T")
 _SIGNATURE = re.compile(r"[0-9a-fA-F]{128}")
-_TIMESTAMP = re.compile(r"\d{1,12}")
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _REQUIRED = (HEADER_GENERATION_ID, HEADER_USER_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE)
 
 
@@ -277,6 +277,7 @@ class Signed(NamedTuple):
     generation_id: str
     user_id: str
     timestamp: int
+    timestamp_text: str  # as sent: the signature covers these characters, not the number
     key_id: str | None
     signature: bytes
 
@@ -337,6 +338,7 @@ def read_headers(headers: WebhookHeaders) -> Signed:
         generation_id=values[HEADER_GENERATION_ID],
         user_id=values[HEADER_USER_ID],
         timestamp=int(values[HEADER_TIMESTAMP]),
+        timestamp_text=values[HEADER_TIMESTAMP],
         key_id=values.get(HEADER_KEY_ID) or None,
         signature=bytes.fromhex(values[HEADER_SIGNATURE]),
     )
@@ -363,8 +365,8 @@ def _load_crypto() -> tuple[Any, type[Exception]]:
 def verifying_key(signed: Signed, body: bytes, keys: Iterable[WebhookKey]) -> WebhookKey | None:
     """The key that verifies the signature: the one ``Key-Id`` names first, then every other."""
     ed25519, invalid_signature = _load_crypto()
-    message = signed_message(signed.generation_id, signed.user_id, signed.timestamp, body)
-    # The key id is only a hint: a key rotated out keeps its id but may still sign in flight.
+    message = signed_message(signed.generation_id, signed.user_id, signed.timestamp_text, body)
+    # The id is only a hint ("try every key in the set"): it picks the first key to try.
     ordered = sorted(keys, key=lambda k: k.key_id != signed.key_id)
     for key in ordered:
         try:

@@ -184,6 +184,7 @@ class WebhookVerifier:
         self._keys: tuple[WebhookKey, ...] = ()
         self._fetched_at: float | None = None  # when the cached keys were fetched
         self._attempted_at: float | None = None  # when a fetch was last tried, success or not
+        self._last_failed = False
         self._generation = 0  # counts fetches, so concurrent failures share one
         self._lock: anyio.Lock | None = None  # made on first use, in the event loop
 
@@ -259,17 +260,20 @@ class WebhookVerifier:
             if self._generation != generation and (self._fresh() or not forced):
                 return True  # another task fetched while this one waited: use its keys
             now = self._clock()
-            last = self._attempted_at
-            if rate_limited and last is not None and 0 <= now - last < self._min_refresh_interval:
-                if forced:
+            since = None if self._attempted_at is None else now - self._attempted_at
+            recent = since is not None and 0 <= since < self._min_refresh_interval
+            if rate_limited and recent:
+                if not forced:
+                    return False
+                if self._last_failed:
                     raise WebhookKeysUnavailableError(
-                        f"the keys at {self._jwks_url} could not be fetched {now - last:.0f}s "
+                        f"the keys at {self._jwks_url} could not be fetched {since:.0f}s "
                         "ago; not trying again yet"
                     )
-                return False
-            self._attempted_at = now
+                # Else the cache simply expired (a ``cache_ttl`` shorter than the interval).
+            self._attempted_at, self._last_failed = now, True
             keys = await self._fetch()
-            self._keys, self._fetched_at = keys, self._clock()
+            self._keys, self._fetched_at, self._last_failed = keys, self._clock(), False
             self._generation += 1
             logger.debug("fetched %d webhook keys from %s", len(keys), self._jwks_url)
             return True

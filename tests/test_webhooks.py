@@ -168,6 +168,19 @@ def test_a_timestamp_within_the_tolerance_passes(offset: int) -> None:
     assert ia.verify_webhook(BODY, headers, [public], now=NOW).timestamp == NOW + offset
 
 
+def test_the_timestamp_is_signed_as_sent() -> None:
+    """The signature covers the timestamp's characters: zero-padding it breaks the signature."""
+    private, public = new_key()
+    headers = sign(private, BODY)
+    headers["X-Ideogram-Webhook-Timestamp"] = "0" + headers["X-Ideogram-Webhook-Timestamp"]
+    with pytest.raises(ia.WebhookSignatureError):
+        ia.verify_webhook(BODY, headers, [public], now=NOW)
+    padded = f"0{NOW}"
+    message = f"{GEN}\n{USER}\n{padded}\n{hashlib.sha256(BODY).hexdigest()}".encode()
+    headers["X-Ideogram-Webhook-Signature"] = private.sign(message).hex()
+    assert ia.verify_webhook(BODY, headers, [public], now=NOW).timestamp == NOW
+
+
 def test_the_tolerance_is_configurable_and_can_be_skipped() -> None:
     """``tolerance`` narrows the window, and ``None`` skips the check for stored deliveries."""
     private, public = new_key()
@@ -215,6 +228,7 @@ def test_the_key_id_header_is_optional() -> None:
         ("X-Ideogram-Webhook-Timestamp", "1750000000.5"),
         ("X-Ideogram-Webhook-Timestamp", "-1750000000"),
         ("X-Ideogram-Webhook-Timestamp", "soon"),
+        ("X-Ideogram-Webhook-Timestamp", "\u0661\u0667\u0665\u0660"),
         ("X-Ideogram-Webhook-Signature", "ab" * 63),
         ("X-Ideogram-Webhook-Signature", "zz" * 64),
         ("X-Ideogram-Webhook-Generation-Id", ""),
@@ -487,6 +501,18 @@ async def test_the_cache_expires_after_its_ttl(emulator: Emulator, clock: FakeCl
         clock.now += 600
         await short.verify(BODY, delivery(emulator))
     assert jwks_fetches(emulator) == 4
+
+
+async def test_a_cache_shorter_than_the_refresh_interval_still_expires(
+    emulator: Emulator, clock: FakeClock
+) -> None:
+    """An expired cache is fetched again even within ``min_refresh_interval`` of the last fetch."""
+    async with emulator.client() as client:
+        verifier = ia.WebhookVerifier(client, clock=clock, cache_ttl=10, min_refresh_interval=60)
+        await verifier.verify(BODY, delivery(emulator))
+        clock.now += 10
+        await verifier.verify(BODY, delivery(emulator))
+    assert jwks_fetches(emulator) == 2
 
 
 async def test_a_clock_that_goes_back_expires_the_cache(
