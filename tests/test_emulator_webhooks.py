@@ -5,21 +5,19 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 import ideogram_async as ia
 from ideogram_async.testing import Emulator, WebhookSender
 from ideogram_async.testing._app import EMULATOR_URL
 from ideogram_async.webhooks import JWKS_PATH
 
-from .conftest import image_response
+from .conftest import image_response, serve_on_loopback
 
 pytestmark = pytest.mark.anyio
 
@@ -81,32 +79,11 @@ class Receiver:
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[Receiver]:
-    """A ``Receiver`` served by uvicorn on 127.0.0.1, a free port, in a background thread."""
+    """A ``Receiver`` served by uvicorn on loopback for the module's tests."""
     receiver = Receiver()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    receiver.url = f"http://127.0.0.1:{sock.getsockname()[1]}/hooks/ideogram"
-    config = uvicorn.Config(
-        receiver,
-        http="h11",
-        ws="none",
-        lifespan="off",
-        loop="asyncio",
-        log_config=None,
-        log_level="critical",
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
+    with serve_on_loopback(receiver) as url:
+        receiver.url = f"{url}/hooks/ideogram"
         yield receiver
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        assert not thread.is_alive()
 
 
 @pytest.fixture
