@@ -141,7 +141,8 @@ class WebhookVerifier:
         client: Where the keys come from. An ``AsyncIdeogram``: ``{base_url}/v1/.well-known/
             jwks.json`` through its HTTP client (its transport, proxies and TLS settings), with
             no credential sent. An ``httpx.AsyncClient``: ``jwks_url`` through it, also with
-            every credential header removed. Neither is closed by the verifier.
+            every credential header removed. The verifier does not close it: keep it open for
+            as long as the verifier is used.
         jwks_url: The JWKS's URL; default as above (Ideogram's for an ``httpx`` client).
         tolerance: Seconds a delivery's timestamp may be from now; ``None`` skips the check.
         cache_ttl: Seconds fetched keys are used (at most 24 hours, as Ideogram advises).
