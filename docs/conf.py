@@ -69,6 +69,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(httpx|anyio|attrs|cattrs|typing_extensions|ssl|os|io|datetime|enum)\..*"),
     (r"py:.*", r"(collections\.abc|typing|types|pathlib|decimal|contextlib)\..*"),
     (r"py:class", r".*\[.*"),  # a subscripted generic, ``Mapping[str, Any]``
+    (r"py:class", r".*\._[A-Z]\w*"),  # a private TypeVar (``_T``): it has no page of its own
     # What signatures name from other projects and the standard library, unqualified.
     (r"py:class", r"(Unpack|Path|IO|Any|Mapping|Sequence|Callable|Awaitable|AsyncIterator)"),
     (r"py:class", r"(Iterator|Iterable|Decimal|TracebackType|datetime|PathLike)"),

@@ -95,6 +95,20 @@ from ._types import (
     UseClientDefault,
 )
 from ._version import __version__
+from .webhooks import (
+    WebhookEvent,
+    WebhookHeaderError,
+    WebhookHeaders,
+    WebhookKey,
+    WebhookKeysUnavailableError,
+    WebhookPayloadError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookVerificationError,
+    WebhookVerifier,
+    parse_jwks,
+    verify_webhook,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -182,5 +196,17 @@ __all__ = [
     "UpscaleFactor",
     "UpscaleFactorValue",
     "UseClientDefault",
+    "WebhookEvent",
+    "WebhookHeaderError",
+    "WebhookHeaders",
+    "WebhookKey",
+    "WebhookKeysUnavailableError",
+    "WebhookPayloadError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookVerificationError",
+    "WebhookVerifier",
     "__version__",
+    "parse_jwks",
+    "verify_webhook",
 ]

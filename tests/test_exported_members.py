@@ -145,3 +145,28 @@ def test_exported_classes_come_from_the_package() -> None:
         if inspect.isclass(obj):
             assert obj.__module__.startswith("ideogram_async."), name
             assert obj.__name__ == name
+
+
+def test_the_webhooks_module_main_names_are_exported() -> None:
+    """``ideogram_async.webhooks``'s verifier, event, keys and errors are also top-level names."""
+    from ideogram_async import webhooks
+
+    main = {
+        "WebhookEvent",
+        "WebhookHeaderError",
+        "WebhookHeaders",
+        "WebhookKey",
+        "WebhookKeysUnavailableError",
+        "WebhookPayloadError",
+        "WebhookSignatureError",
+        "WebhookTimestampError",
+        "WebhookVerificationError",
+        "WebhookVerifier",
+        "parse_jwks",
+        "verify_webhook",
+    }
+    assert main <= set(webhooks.__all__)
+    assert main <= set(ia.__all__)
+    for name in main:
+        assert getattr(ia, name) is getattr(webhooks, name)
+    assert all(hasattr(webhooks, name) for name in webhooks.__all__)

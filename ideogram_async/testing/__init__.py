@@ -13,13 +13,16 @@ from __future__ import annotations
 from ._app import EmulatedConnectionReset, Emulator, FaultMode, RecordedRequest
 from ._generate import UNSAFE_IMAGE, UNSAFE_PROMPT
 from ._store import EmulatorStats
+from ._webhooks import Delivery, WebhookSender
 
 __all__ = [
     "UNSAFE_IMAGE",
     "UNSAFE_PROMPT",
+    "Delivery",
     "EmulatedConnectionReset",
     "Emulator",
     "EmulatorStats",
     "FaultMode",
     "RecordedRequest",
+    "WebhookSender",
 ]

@@ -19,6 +19,7 @@ from ._generate import OPERATIONS, ImageOps, OpSpec
 from ._http import HTTPError, Incoming, Reply, json_reply
 from ._multipart import FilePart, read_body
 from ._store import IMAGE_ROUTE, EmulatorStats, Settings, Store
+from ._webhooks import JWKS_ROUTE, WebhookSender
 
 __all__ = ["EmulatedConnectionReset", "Emulator", "FaultMode", "RecordedRequest"]
 
@@ -132,6 +133,7 @@ class Emulator:
     Attributes:
         requests: Every request received, in order.
         stats: Counters: requests, images generated, 429s sent, images in flight.
+        webhooks: Its webhook signing keys (served at ``/v1/.well-known/jwks.json``) and sender.
     """
 
     def __init__(
@@ -163,6 +165,7 @@ class Emulator:
         self._custom = CustomOps(self._settings)
         self._images = ImageOps(self._settings, self.stats, self._store, self._custom.available)
         self._faults: list[_Fault] = []
+        self.webhooks = WebhookSender(clock=clock)
         self._routes = self._make_routes()
 
     def __repr__(self) -> str:
@@ -319,6 +322,8 @@ class Emulator:
         routes = [_Route(m, re.compile(p), h) for m, p, h in table]
         for method in ("GET", "HEAD"):
             routes.append(_Route(method, IMAGE_ROUTE, self._serve_image, needs_key=False))
+        jwks = re.compile(re.escape(JWKS_ROUTE))
+        routes.append(_Route("GET", jwks, self.webhooks.serve_jwks, needs_key=False))
         return routes
 
     async def _handle(self, request: Incoming) -> Reply:
