@@ -638,7 +638,7 @@ def test_gateway_settings_come_from_the_environment(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["generate", "a fox", "-n", "9"], "argument -n/--num-images: 9 is invalid: an integer"),
+        (["generate", "a fox", "-n", "0"], "argument -n/--num-images: 0 is invalid: 1 or more"),
         (["generate", "a fox", "--aspect-ratio", "7x5"], "argument --aspect-ratio: '7x5' is not"),
         (["generate", "a fox", "--seed", "-1"], "argument --seed: -1 is invalid"),
         (["upscale", "x.png", "--detail", "101"], "argument --detail: 101 is invalid"),
