@@ -88,6 +88,17 @@ def documented_parameters(func: Callable[..., Any]) -> list[str]:
     ]
 
 
+def variadic_parameters(func: Callable[..., Any]) -> list[str]:
+    """``*args`` and ``**options`` as an ``Args:`` entry spells them."""
+    target = func.__init__ if inspect.isclass(func) else func
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    return [
+        stars[parameter.kind] + name
+        for name, parameter in inspect.signature(target).parameters.items()
+        if parameter.kind in stars
+    ]
+
+
 METHODS = public_methods()
 IDS = [f"{owner}.{func.__name__}" if owner != func.__name__ else owner for owner, func in METHODS]
 
@@ -107,7 +118,8 @@ def test_args_name_every_parameter(owner: str, func: Callable[..., Any]) -> None
     args = [entry.split("(")[0].strip() for entry in sections(doc).get("Args", [])]
     expected = documented_parameters(func)
     missing = [name for name in expected if name not in args]
-    unknown = [name for name in args if name not in expected]
+    # ``**options`` may be documented too (it is the same ``RequestOptions`` everywhere).
+    unknown = [name for name in args if name not in expected + variadic_parameters(func)]
     assert (missing, unknown) == ([], []), (
         f"missing from Args: {missing}; not parameters: {unknown}"
     )
