@@ -1,13 +1,18 @@
-"""Development sessions: ``nox -s tests``, ``nox -s lint``, ``nox -s mypy``, ``nox -s bench``."""
+"""Development sessions: ``nox -s tests``, ``lint``, ``mypy``, ``docs`` and ``bench``."""
 
 from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "mypy"]
+nox.options.sessions = ["tests", "lint", "mypy", "docs"]
 nox.options.default_venv_backend = "venv"
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+DOCS_BUILD = ("python", "-m", "sphinx", "-W", "--keep-going", "-n", "-b", "html")
+"""The docs build: warnings are errors (``-W``), every reference is checked (``-n``).
+
+``.ci/run`` runs the same command.
+"""
 
 
 @nox.session(python=PYTHONS)
@@ -30,6 +35,13 @@ def mypy(session: nox.Session) -> None:
     """Type-check the package, its tests and scripts with mypy --strict."""
     session.install("-e", ".[tests,lint]")
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html: warnings are errors, every reference is checked."""
+    session.install("-e", ".[docs]")
+    session.run(*DOCS_BUILD, "docs", "docs/_build/html", *session.posargs)
 
 
 @nox.session

@@ -269,9 +269,13 @@ class AsyncIdeogram:
         Links from Ideogram expire (after about 24 hours): download what you keep. Transient
         failures are retried (a download is never billed).
 
+        Args:
+            image: A result's image, or its link.
+            timeout: This download's timeout; the client's by default.
+
         Raises:
             IdeogramValidationError: The image has no URL (it failed the safety check).
-            APIError: The download failed.
+            APIError: The download failed (a 410 or 403 once the link has expired).
         """
         url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
         if not url:

@@ -8,25 +8,41 @@ as plain strings (the API adds values every few months).
 from __future__ import annotations
 
 import enum
+from typing import Literal
 
 __all__ = [
     "AspectRatio",
     "AspectRatioV3",
+    "AspectRatioV3Value",
+    "AspectRatioValue",
     "AssetType",
     "ColorPalettePresetName",
+    "ColorPalettePresetNameValue",
     "DatasetAssetFailureReason",
     "DescribeModelVersion",
+    "DescribeModelVersionValue",
     "MagicPromptOption",
+    "MagicPromptOptionValue",
     "Model",
     "ModelScope",
+    "ModelScopeValue",
     "ModelStatus",
+    "ModelStatusValue",
+    "ModelValue",
     "RenderingSpeed",
+    "RenderingSpeedValue",
     "Resolution",
     "ResolutionV3",
+    "ResolutionV3Value",
+    "ResolutionValue",
     "StylePresetV3",
+    "StylePresetV3Value",
     "StyleType",
     "StyleTypeV3",
+    "StyleTypeV3Value",
+    "StyleTypeValue",
     "UpscaleFactor",
+    "UpscaleFactorValue",
 ]
 
 
@@ -414,3 +430,349 @@ class DatasetAssetFailureReason(_StrEnum):
     INVALID_IMAGE = "INVALID_IMAGE"
     INVALID_ZIP = "INVALID_ZIP"
     TOO_MANY_IMAGES = "TOO_MANY_IMAGES"
+
+
+# The values of each enum a parameter takes, as a ``Literal``: a signature says
+# ``AspectRatioV3 | AspectRatioV3Value``, so a type checker refuses ``"banana"`` while a plain
+# string of a known value passes. ``tests/test_enums.py`` checks each matches its enum exactly.
+AspectRatioValue = Literal[
+    "ASPECT_10_16",
+    "ASPECT_16_10",
+    "ASPECT_9_16",
+    "ASPECT_16_9",
+    "ASPECT_3_2",
+    "ASPECT_2_3",
+    "ASPECT_4_3",
+    "ASPECT_3_4",
+    "ASPECT_1_1",
+    "ASPECT_1_3",
+    "ASPECT_3_1",
+]
+"""The values of ``AspectRatio``, for type checkers."""
+
+ResolutionValue = Literal[
+    "RESOLUTION_512_1536",
+    "RESOLUTION_576_1408",
+    "RESOLUTION_576_1472",
+    "RESOLUTION_576_1536",
+    "RESOLUTION_640_1024",
+    "RESOLUTION_640_1344",
+    "RESOLUTION_640_1408",
+    "RESOLUTION_640_1472",
+    "RESOLUTION_640_1536",
+    "RESOLUTION_704_1152",
+    "RESOLUTION_704_1216",
+    "RESOLUTION_704_1280",
+    "RESOLUTION_704_1344",
+    "RESOLUTION_704_1408",
+    "RESOLUTION_704_1472",
+    "RESOLUTION_720_1280",
+    "RESOLUTION_736_1312",
+    "RESOLUTION_768_1024",
+    "RESOLUTION_768_1088",
+    "RESOLUTION_768_1152",
+    "RESOLUTION_768_1216",
+    "RESOLUTION_768_1232",
+    "RESOLUTION_768_1280",
+    "RESOLUTION_768_1344",
+    "RESOLUTION_832_960",
+    "RESOLUTION_832_1024",
+    "RESOLUTION_832_1088",
+    "RESOLUTION_832_1152",
+    "RESOLUTION_832_1216",
+    "RESOLUTION_832_1248",
+    "RESOLUTION_864_1152",
+    "RESOLUTION_896_960",
+    "RESOLUTION_896_1024",
+    "RESOLUTION_896_1088",
+    "RESOLUTION_896_1120",
+    "RESOLUTION_896_1152",
+    "RESOLUTION_960_832",
+    "RESOLUTION_960_896",
+    "RESOLUTION_960_1024",
+    "RESOLUTION_960_1088",
+    "RESOLUTION_1024_640",
+    "RESOLUTION_1024_768",
+    "RESOLUTION_1024_832",
+    "RESOLUTION_1024_896",
+    "RESOLUTION_1024_960",
+    "RESOLUTION_1024_1024",
+    "RESOLUTION_1088_768",
+    "RESOLUTION_1088_832",
+    "RESOLUTION_1088_896",
+    "RESOLUTION_1088_960",
+    "RESOLUTION_1120_896",
+    "RESOLUTION_1152_704",
+    "RESOLUTION_1152_768",
+    "RESOLUTION_1152_832",
+    "RESOLUTION_1152_864",
+    "RESOLUTION_1152_896",
+    "RESOLUTION_1216_704",
+    "RESOLUTION_1216_768",
+    "RESOLUTION_1216_832",
+    "RESOLUTION_1232_768",
+    "RESOLUTION_1248_832",
+    "RESOLUTION_1280_704",
+    "RESOLUTION_1280_720",
+    "RESOLUTION_1280_768",
+    "RESOLUTION_1280_800",
+    "RESOLUTION_1312_736",
+    "RESOLUTION_1344_640",
+    "RESOLUTION_1344_704",
+    "RESOLUTION_1344_768",
+    "RESOLUTION_1408_576",
+    "RESOLUTION_1408_640",
+    "RESOLUTION_1408_704",
+    "RESOLUTION_1472_576",
+    "RESOLUTION_1472_640",
+    "RESOLUTION_1472_704",
+    "RESOLUTION_1536_512",
+    "RESOLUTION_1536_576",
+    "RESOLUTION_1536_640",
+]
+"""The values of ``Resolution``, for type checkers."""
+
+ModelValue = Literal[
+    "V_1",
+    "V_1_TURBO",
+    "V_2",
+    "V_2_TURBO",
+    "V_2A",
+    "V_2A_TURBO",
+    "AUTO",
+]
+"""The values of ``Model``, for type checkers."""
+
+MagicPromptOptionValue = Literal[
+    "AUTO",
+    "ON",
+    "OFF",
+]
+"""The values of ``MagicPromptOption``, for type checkers."""
+
+StyleTypeValue = Literal[
+    "AUTO",
+    "GENERAL",
+    "FICTION",
+    "REALISTIC",
+    "DESIGN",
+    "RENDER_3D",
+    "ANIME",
+]
+"""The values of ``StyleType``, for type checkers."""
+
+AspectRatioV3Value = Literal[
+    "1x3",
+    "3x1",
+    "1x2",
+    "2x1",
+    "9x16",
+    "16x9",
+    "10x16",
+    "16x10",
+    "2x3",
+    "3x2",
+    "3x4",
+    "4x3",
+    "4x5",
+    "5x4",
+    "1x1",
+]
+"""The values of ``AspectRatioV3``, for type checkers."""
+
+ResolutionV3Value = Literal[
+    "512x1536",
+    "576x1408",
+    "576x1472",
+    "576x1536",
+    "640x1344",
+    "640x1408",
+    "640x1472",
+    "640x1536",
+    "704x1152",
+    "704x1216",
+    "704x1280",
+    "704x1344",
+    "704x1408",
+    "704x1472",
+    "736x1312",
+    "768x1088",
+    "768x1216",
+    "768x1280",
+    "768x1344",
+    "800x1280",
+    "832x960",
+    "832x1024",
+    "832x1088",
+    "832x1152",
+    "832x1216",
+    "832x1248",
+    "864x1152",
+    "896x960",
+    "896x1024",
+    "896x1088",
+    "896x1120",
+    "896x1152",
+    "960x832",
+    "960x896",
+    "960x1024",
+    "960x1088",
+    "1024x832",
+    "1024x896",
+    "1024x960",
+    "1024x1024",
+    "1088x768",
+    "1088x832",
+    "1088x896",
+    "1088x960",
+    "1120x896",
+    "1152x704",
+    "1152x832",
+    "1152x864",
+    "1152x896",
+    "1216x704",
+    "1216x768",
+    "1216x832",
+    "1248x832",
+    "1280x704",
+    "1280x768",
+    "1280x800",
+    "1312x736",
+    "1344x640",
+    "1344x704",
+    "1344x768",
+    "1408x576",
+    "1408x640",
+    "1408x704",
+    "1472x576",
+    "1472x640",
+    "1472x704",
+    "1536x512",
+    "1536x576",
+    "1536x640",
+]
+"""The values of ``ResolutionV3``, for type checkers."""
+
+RenderingSpeedValue = Literal[
+    "FLASH",
+    "TURBO",
+    "DEFAULT",
+    "QUALITY",
+]
+"""The values of ``RenderingSpeed``, for type checkers."""
+
+StyleTypeV3Value = Literal[
+    "AUTO",
+    "GENERAL",
+    "REALISTIC",
+    "DESIGN",
+    "FICTION",
+]
+"""The values of ``StyleTypeV3``, for type checkers."""
+
+StylePresetV3Value = Literal[
+    "80S_ILLUSTRATION",
+    "90S_NOSTALGIA",
+    "ABSTRACT_ORGANIC",
+    "ANALOG_NOSTALGIA",
+    "ART_BRUT",
+    "ART_DECO",
+    "ART_POSTER",
+    "AURA",
+    "AVANT_GARDE",
+    "BAUHAUS",
+    "BLUEPRINT",
+    "BLURRY_MOTION",
+    "BRIGHT_ART",
+    "C4D_CARTOON",
+    "CHILDRENS_BOOK",
+    "COLLAGE",
+    "COLORING_BOOK_I",
+    "COLORING_BOOK_II",
+    "CUBISM",
+    "DARK_AURA",
+    "DOODLE",
+    "DOUBLE_EXPOSURE",
+    "DRAMATIC_CINEMA",
+    "EDITORIAL",
+    "EMOTIONAL_MINIMAL",
+    "ETHEREAL_PARTY",
+    "EXPIRED_FILM",
+    "FLAT_ART",
+    "FLAT_VECTOR",
+    "FOREST_REVERIE",
+    "GEO_MINIMALIST",
+    "GLASS_PRISM",
+    "GOLDEN_HOUR",
+    "GRAFFITI_I",
+    "GRAFFITI_II",
+    "HALFTONE_PRINT",
+    "HIGH_CONTRAST",
+    "HIPPIE_ERA",
+    "ICONIC",
+    "JAPANDI_FUSION",
+    "JAZZY",
+    "LONG_EXPOSURE",
+    "MAGAZINE_EDITORIAL",
+    "MINIMAL_ILLUSTRATION",
+    "MIXED_MEDIA",
+    "MONOCHROME",
+    "NIGHTLIFE",
+    "OIL_PAINTING",
+    "OLD_CARTOONS",
+    "PAINT_GESTURE",
+    "POP_ART",
+    "RETRO_ETCHING",
+    "RIVIERA_POP",
+    "SPOTLIGHT_80S",
+    "STYLIZED_RED",
+    "SURREAL_COLLAGE",
+    "TRAVEL_POSTER",
+    "VINTAGE_GEO",
+    "VINTAGE_POSTER",
+    "WATERCOLOR",
+    "WEIRD",
+    "WOODBLOCK_PRINT",
+]
+"""The values of ``StylePresetV3``, for type checkers."""
+
+ColorPalettePresetNameValue = Literal[
+    "EMBER",
+    "FRESH",
+    "JUNGLE",
+    "MAGIC",
+    "MELON",
+    "MOSAIC",
+    "PASTEL",
+    "ULTRAMARINE",
+]
+"""The values of ``ColorPalettePresetName``, for type checkers."""
+
+UpscaleFactorValue = Literal[
+    "X1",
+    "X2",
+    "X4",
+]
+"""The values of ``UpscaleFactor``, for type checkers."""
+
+DescribeModelVersionValue = Literal[
+    "V_2",
+    "V_3",
+]
+"""The values of ``DescribeModelVersion``, for type checkers."""
+
+ModelScopeValue = Literal[
+    "owned",
+    "shared",
+]
+"""The values of ``ModelScope``, for type checkers."""
+
+ModelStatusValue = Literal[
+    "CREATING",
+    "DRAFT",
+    "TRAINING",
+    "COMPLETED",
+    "ERRORED",
+    "ARCHIVED",
+]
+"""The values of ``ModelStatus``, for type checkers."""

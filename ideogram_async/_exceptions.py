@@ -243,7 +243,16 @@ def status_error(
     message = f"{code} {response.reason_phrase} from {request.method} {request.url.path}"
     if detail:
         message += f": {detail}"
+    elif code == 404:
+        message += _NOT_FOUND_HINT.format(url=request.url.copy_with(query=None))
     return cls(message, request=request, response=response, body=body, maybe_billed=maybe_billed)
+
+
+# A 404 without the API's error body: usually no route there, as when a gateway's prefix is missing.
+_NOT_FOUND_HINT = (
+    ": nothing answers at {url}. Check the base URL (base_url= or IDEOGRAM_BASE_URL): a gateway"
+    " serves the API under its own path prefix, such as https://gateway.example/ideogram"
+)
 
 
 def _field(body: Any, *names: str) -> str | None:

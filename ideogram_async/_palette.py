@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Union
 
 import attrs
 
 from ._checks import enum_check, fail
-from ._enums import ColorPalettePresetName
+from ._enums import ColorPalettePresetName, ColorPalettePresetNameValue
 
-__all__ = ["ColorPalette", "ColorPaletteMember", "to_palette"]
+__all__ = ["ColorPalette", "ColorPaletteInput", "ColorPaletteMember", "to_palette"]
 
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
@@ -74,7 +74,7 @@ class ColorPalette:
     mapping in the wire format.
     """
 
-    name: ColorPalettePresetName | str | None = attrs.field(
+    name: ColorPalettePresetName | ColorPalettePresetNameValue | None = attrs.field(
         default=None, validator=enum_check(ColorPalettePresetName, param="color_palette.name")
     )
     members: tuple[ColorPaletteMember, ...] | None = attrs.field(
@@ -88,12 +88,18 @@ class ColorPalette:
             fail("color_palette.members", f"{len(self.members)} colours", "1 to 8 colours")
 
 
+ColorPaletteInput = Union[
+    ColorPalette, ColorPalettePresetName, ColorPalettePresetNameValue, "Mapping[str, Any]"
+]
+"""A ``color_palette``: a ``ColorPalette``, a preset's name, or the wire format's mapping."""
+
+
 def to_palette(value: Any) -> ColorPalette | None:
     """A palette from a ``ColorPalette``, a preset name, or a mapping in the wire format."""
     if value is None or isinstance(value, ColorPalette):
         return value
     if isinstance(value, str):
-        return ColorPalette(name=value)
+        return ColorPalette(name=value)  # type: ignore[arg-type]  # the validator checks it
     if isinstance(value, Mapping) and set(value) <= {"name", "members"}:
         return ColorPalette(name=value.get("name"), members=value.get("members"))
     fail(

@@ -18,7 +18,9 @@ import httpx
 import pytest
 import respx
 
+import ideogram_async as ia
 from ideogram_async.cli import main
+from ideogram_async.cli._parser import build_parser
 from ideogram_async.cli._progress import Progress
 
 from .conftest import API, JPEG, KEY, PNG, image_response, multipart_parts
@@ -130,19 +132,19 @@ def test_generate_sends_its_options_and_saves_every_image(
             "generate",
             "A lighthouse at dawn!",
             "--aspect-ratio",
-            "16:9",
+            "16x9",
             "-n",
             "2",
             "--seed",
             "7",
             "--rendering-speed",
-            "turbo",
+            "TURBO",
             "--style-type",
-            "design",
+            "DESIGN",
             "--negative-prompt",
             "fog",
             "--magic-prompt",
-            "off",
+            "OFF",
             "--out",
             str(out),
         ]
@@ -243,7 +245,7 @@ def test_a_param_without_an_equals_sign_is_a_usage_error(
             ["image"],
         ),
         (
-            ["replace-background", "{image}", "a beach", "--style-preset", "art_deco"],
+            ["replace-background", "{image}", "a beach", "--style-preset", "ART_DECO"],
             "/v1/ideogram-v3/replace-background",
             {"prompt": "a beach", "style_preset": "ART_DECO"},
             ["image"],
@@ -322,7 +324,7 @@ def test_describe_prints_the_descriptions(
     route = respx_mock.post(f"{API}/describe").mock(
         return_value=httpx.Response(200, json={"descriptions": [{"text": "A red fox."}]})
     )
-    argv = ["describe", str(image), "--describe-model-version", "v_3", "--out", str(out)]
+    argv = ["describe", str(image), "--describe-model-version", "V_3", "--out", str(out)]
     assert main(argv) == 0
     assert form(route.calls.last.request) == {"describe_model_version": "V_3"}
     assert capsys.readouterr().out == "A red fox.\n"
@@ -636,8 +638,11 @@ def test_gateway_settings_come_from_the_environment(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["generate", "a fox", "-n", "9"], "num_images=9 is invalid"),
-        (["generate", "a fox", "--aspect-ratio", "7x5"], "aspect_ratio='7x5' is invalid"),
+        (["generate", "a fox", "-n", "0"], "argument -n/--num-images: 0 is invalid: 1 or more"),
+        (["generate", "a fox", "--aspect-ratio", "7x5"], "argument --aspect-ratio: '7x5' is not"),
+        (["generate", "a fox", "--seed", "-1"], "argument --seed: -1 is invalid"),
+        (["upscale", "x.png", "--detail", "101"], "argument --detail: 101 is invalid"),
+        (["generate", "a fox", "--model", "V_9"], "argument --model: 'V_9' is not v3, legacy"),
         (["generate", "a fox", "--seed", "many"], "invalid int value"),
         (["paint", "a fox"], "invalid choice"),
         ([], "required"),
@@ -883,3 +888,44 @@ def test_python_m_runs_the_cli_and_the_core_does_not_import_it() -> None:
     subprocess.run([sys.executable, "-c", check], check=True)
     check = "import sys, ideogram_async; assert 'ideogram_async.cli' not in sys.modules"
     subprocess.run([sys.executable, "-c", check], check=True)
+
+
+@pytest.mark.parametrize(
+    ("flag", "typed", "meant"),
+    [
+        ("--aspect-ratio", "16:9", "16x9"),
+        ("--rendering-speed", "turbo", "TURBO"),
+        ("--style-type", "design", "DESIGN"),
+        ("--magic-prompt", "off", "OFF"),
+        ("--resolution", "1024*1024", "1024x1024"),
+        ("--color-palette", "pastel", "PASTEL"),
+        ("--style-preset", "art-deco", "ART_DECO"),
+    ],
+)
+def test_a_near_miss_spelling_is_refused_with_the_one_the_sdk_takes(
+    flag: str, typed: str, meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command takes the SDK's spellings only; a near miss names the flag and the spelling."""
+    assert main(["generate", "a fox", flag, typed]) == 2
+    err = capsys.readouterr().err
+    assert f"argument {flag}: {typed!r} is not one of" in err
+    assert f"(did you mean {meant}?)" in err
+
+
+@pytest.mark.parametrize(
+    ("dest", "sdk_values"),
+    [
+        ("aspect_ratio", [*ia.AspectRatioV3, *ia.AspectRatio]),
+        ("rendering_speed", list(ia.RenderingSpeed)),
+        ("magic_prompt", list(ia.MagicPromptOption)),
+        ("style_preset", list(ia.StylePresetV3)),
+        ("color_palette", list(ia.ColorPalettePresetName)),
+    ],
+)
+def test_the_command_takes_every_value_the_sdk_takes(dest: str, sdk_values: list[Any]) -> None:
+    """Every enum value the library accepts parses, unchanged, as the flag's value."""
+    parser = build_parser()
+    flag = "--" + dest.replace("_", "-")
+    for value in sdk_values:
+        args = parser.parse_args(["generate", "a fox", flag, str(value.value)])
+        assert getattr(args, dest) == value.value

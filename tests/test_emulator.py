@@ -687,7 +687,8 @@ def test_fixtures_work_in_a_users_anyio_tests(pytester: pytest.Pytester) -> None
     )
     plugin = [] if _plugin_is_installed() else ["-p", "ideogram_async.testing.pytest_plugin"]
     # ``--assert=plain``: the plugin module is imported already, so it cannot be rewritten.
-    result = pytester.runpytest(*plugin, "--assert=plain", "-W", "error")
+    # ``-p no:asyncio``: pytest-asyncio (in the tests extra) is not this suite's runner.
+    result = pytester.runpytest(*plugin, "--assert=plain", "-p", "no:asyncio", "-W", "error")
     result.assert_outcomes(passed=2)
 
 

@@ -310,3 +310,27 @@ def test_only_configuration_and_validation_errors_are_value_errors() -> None:
     value_errors = {cls for cls in PARENTS if issubclass(cls, ValueError)}
     assert value_errors == {ia.ConfigurationError, ia.IdeogramValidationError}
     assert issubclass(ia.IdeogramError, Exception)
+
+
+async def test_a_bare_404_says_to_check_the_base_url_and_its_prefix(
+    client: ia.AsyncIdeogram, respx_mock: respx.MockRouter
+) -> None:
+    """A 404 without the API's error body names the URL asked for and the base URL to check."""
+    respx_mock.post(f"{API}/v1/ideogram-v3/generate").respond(404, text="Not Found")
+    with pytest.raises(ia.NotFoundError) as caught:
+        await client.v3.generate(prompt="a fox")
+    message = str(caught.value)
+    assert f"nothing answers at {API}/v1/ideogram-v3/generate." in message
+    assert "IDEOGRAM_BASE_URL" in message
+    assert "path prefix" in message
+    assert KEY not in message
+
+
+async def test_a_404_with_the_apis_error_keeps_its_text_without_the_hint(
+    client: ia.AsyncIdeogram, respx_mock: respx.MockRouter
+) -> None:
+    """An unknown id's 404 (the API's own error body) reads as the API wrote it."""
+    respx_mock.get(f"{API}/models/m-1").respond(404, json={"error": "Model not found"})
+    with pytest.raises(ia.NotFoundError) as caught:
+        await client.models.get("m-1")
+    assert str(caught.value) == "404 Not Found from GET /models/m-1: Model not found"

@@ -350,7 +350,7 @@ def test_colour_palette_classes_are_frozen() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         member.color_weight = 5.0  # type: ignore[misc]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        palette.name = "NEON"  # type: ignore[misc]
+        palette.name = "EMBER"  # type: ignore[misc]
 
 
 CLASS_ERRORS = [
@@ -370,7 +370,11 @@ CLASS_ERRORS = [
         lambda: ia.ColorPalette(members=["#fff"] * 9), "color_palette.members", id="nine-members"
     ),
     pytest.param(lambda: ia.ColorPalette(members="#fff"), "color_palette.members", id="a-string"),
-    pytest.param(lambda: ia.ColorPalette(name="NEON"), "color_palette.name", id="unknown-name"),
+    pytest.param(
+        lambda: ia.ColorPalette(name="NEON"),  # type: ignore[arg-type]
+        "color_palette.name",
+        id="unknown-name",
+    ),
 ]
 
 

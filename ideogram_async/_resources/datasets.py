@@ -28,7 +28,11 @@ class Datasets(Resource):
     """``/datasets``. Every method also takes ``RequestOptions``."""
 
     async def list(self, **options: Unpack[RequestOptions]) -> ListDatasetsResponse:
-        """List the caller's datasets."""
+        """List the caller's datasets.
+
+        Raises:
+            APIError: The request failed; read ``maybe_billed`` before sending it again.
+        """
         result: ListDatasetsResponse = await self._client._request(_LIST, None, options)
         return result
 
@@ -37,6 +41,10 @@ class Datasets(Resource):
 
         Args:
             name: The dataset's display name.
+
+        Raises:
+            IdeogramValidationError: The name is empty.
+            APIError: The request failed; read ``maybe_billed`` before sending it again.
         """
         params = CreateDatasetParams(name=name)
         result: Dataset = await self._client._request(_CREATE, params, options)
@@ -45,8 +53,13 @@ class Datasets(Resource):
     async def get(self, dataset_id: str, **options: Unpack[RequestOptions]) -> GetDatasetResponse:
         """A dataset with its files and the models trained from it.
 
+        Args:
+            dataset_id: The dataset's id, from ``create`` or ``list``.
+
         Raises:
-            NotFoundError: No such dataset.
+            IdeogramValidationError: The id is empty, ``.`` or ``..``.
+            NotFoundError: No such dataset, or not visible to the caller.
+            APIError: Any other failure.
         """
         path = _GET.path.format(dataset_id=quote(path_segment("dataset_id", dataset_id), safe=""))
         result: GetDatasetResponse = await self._client._request(_GET, None, options, path=path)
@@ -62,11 +75,17 @@ class Datasets(Resource):
         """Upload images, ``.txt`` captions and ZIP archives of both to a dataset.
 
         A caption is matched to its image by file stem (``sunset.txt`` captions ``sunset.jpg``).
-        A dataset holds up to 100 images. Files the server refuses are listed in
-        ``failed_assets`` of the result; the call itself succeeds.
+        A dataset holds up to 100 images. Files the server refuses are listed in the result's
+        ``failed_assets``; the call itself succeeds.
+
+        Args:
+            dataset_id: The dataset's id.
+            files: The files: images (PNG, JPEG, WebP), captions and ZIP archives, 10 MB each.
 
         Raises:
+            IdeogramValidationError: The id is empty, ``.`` or ``..``, or a file cannot be read.
             NotFoundError: No such dataset.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         segment = quote(path_segment("dataset_id", dataset_id), safe="")
         params = UploadAssetsParams(files=files)

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .._encoding import Operation
-from .._enums import AspectRatioV3, MagicPromptOption, ResolutionV3
+from .._enums import (
+    AspectRatioV3,
+    AspectRatioV3Value,
+    MagicPromptOption,
+    MagicPromptOptionValue,
+    ResolutionV3,
+    ResolutionV3Value,
+)
 from .._models import ImageGenerationResponse, RemoveBackgroundResponse
 from .._params import EditParams, RemoveBackgroundParams
 from ._base import Resource
@@ -32,6 +39,14 @@ class Images(Resource):
 
         Args:
             image: PNG, JPEG or WebP, at most 10 MB.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = RemoveBackgroundParams(image=image)
         result: RemoveBackgroundResponse = await self._client._request(
@@ -47,27 +62,35 @@ class Images(Resource):
         image_urls: str | Sequence[str] | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
-        aspect_ratio: AspectRatioV3 | str | None = None,
-        resolution: ResolutionV3 | str | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
+        aspect_ratio: AspectRatioV3 | AspectRatioV3Value | None = None,
+        resolution: ResolutionV3 | ResolutionV3Value | None = None,
         transparent_background: bool | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
         """Edit one or more images as a prompt says ("make the sky stormy").
 
-        Give at least one image, uploaded (``images``) or as links to Ideogram images
-        (``image_urls``, which the server fetches).
+        Give at least one image, uploaded (``images``) or as a link (``image_urls``).
 
         Args:
             prompt: The edit to make.
-            images: Up to 10 images: PNG, JPEG or WebP, 10 MB each.
-            image_urls: Up to 10 links to Ideogram images (from responses or uploads).
-            num_images: 1 to 8.
-            seed: 0 to 2147483647.
-            magic_prompt: ``AUTO``, ``ON`` or ``OFF``.
-            aspect_ratio: ``16x9`` and the like; not with ``resolution``.
-            resolution: ``1024x1024`` and the like; not with ``aspect_ratio``.
+            images: Up to 10 images to upload: PNG, JPEG or WebP, 10 MB each.
+            image_urls: Up to 10 links to Ideogram images (from responses or uploads), which the
+                server fetches.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            aspect_ratio: The output's shape, ``16x9`` and the like; not with ``resolution``.
+            resolution: The output's size, ``1024x1024`` and the like; not with ``aspect_ratio``.
             transparent_background: Make the output's background transparent.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = EditParams(
             prompt=prompt,

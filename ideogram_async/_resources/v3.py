@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import copy
 import warnings
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .._encoding import Operation
 from .._enums import (
     AspectRatioV3,
+    AspectRatioV3Value,
     MagicPromptOption,
+    MagicPromptOptionValue,
     RenderingSpeed,
+    RenderingSpeedValue,
     ResolutionV3,
+    ResolutionV3Value,
     StylePresetV3,
+    StylePresetV3Value,
     StyleTypeV3,
+    StyleTypeV3Value,
     UpscaleFactor,
+    UpscaleFactorValue,
 )
 from .._models import ImageGenerationResponse, LayerizeTextResponse
-from .._palette import ColorPalette
+from .._palette import ColorPaletteInput
 from .._params import (
     LayerizeTextParams,
     V3GenerateParams,
@@ -49,31 +56,28 @@ _LAYERIZE_TEXT = Operation("POST", f"{_ROOT}/layerize-text", LayerizeTextRespons
 
 
 class V3(Resource):
-    """Ideogram 3.0. Every method also takes ``RequestOptions``.
+    """Ideogram 3.0: ``client.v3``.
 
-    Shared parameters: ``num_images`` 1 to 8; ``seed`` 0 to 2147483647; ``rendering_speed``
-    ``FLASH``, ``TURBO``, ``DEFAULT`` or ``QUALITY``; ``magic_prompt`` ``AUTO``, ``ON`` or
-    ``OFF``; ``style_codes`` are 8 hex digits each and exclude ``style_type`` and
-    ``style_reference_images``; ``color_palette`` is a ``ColorPalette`` or a preset name.
-    Image inputs are PNG, JPEG or WebP, 10 MB each, and style (or character) references 10 MB
-    in all. A list parameter also takes a single item.
+    Every method also takes the per-call ``RequestOptions`` (``timeout``, ``max_retries``,
+    ``retry_billed``, ``extra_headers``, ``extra_body``). Image inputs are PNG, JPEG or WebP,
+    10 MB each; a list parameter also takes a single item.
     """
 
     async def generate(
         self,
         *,
         prompt: str,
-        aspect_ratio: AspectRatioV3 | str | None = None,
-        resolution: ResolutionV3 | str | None = None,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
+        aspect_ratio: AspectRatioV3 | AspectRatioV3Value | None = None,
+        resolution: ResolutionV3 | ResolutionV3Value | None = None,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
         negative_prompt: str | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        style_type: StyleTypeV3 | str | None = None,
-        style_preset: StylePresetV3 | str | None = None,
+        style_type: StyleTypeV3 | StyleTypeV3Value | None = None,
+        style_preset: StylePresetV3 | StylePresetV3Value | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
+        color_palette: ColorPaletteInput | None = None,
         custom_model_uri: str | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
@@ -84,11 +88,35 @@ class V3(Resource):
 
         Args:
             prompt: What to draw.
-            aspect_ratio: ``16x9`` and the like; not with ``resolution``.
-            resolution: ``1024x1024`` and the like; not with ``aspect_ratio``.
-            negative_prompt: What to leave out.
-            custom_model_uri: ``model/<name>/version/<version>``, from ``models.list()``.
-            character_reference_images_mask: One grayscale mask per character reference.
+            aspect_ratio: The output's shape, ``16x9`` and the like; not with ``resolution``.
+            resolution: The output's size, ``1024x1024`` and the like; not with ``aspect_ratio``.
+            rendering_speed: ``FLASH``, ``TURBO``, ``DEFAULT`` (the server's default) or
+                ``QUALITY``: faster is cheaper.
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            negative_prompt: What to leave out of the image.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            style_type: ``AUTO``, ``GENERAL``, ``REALISTIC``, ``DESIGN`` or ``FICTION``.
+            style_preset: A named look, such as ``ART_DECO`` or ``WATERCOLOR``.
+            style_codes: Style codes of 8 hex digits each; not with ``style_type`` or
+                ``style_reference_images``.
+            color_palette: A ``ColorPalette`` (a preset, or 1 to 8 weighted colours) or a
+                preset's name such as ``PASTEL``.
+            custom_model_uri: A custom model to draw with, ``model/<name>/version/<version>``
+                (from ``models.list()``).
+            style_reference_images: Images whose style to follow; 10 MB in all.
+            character_reference_images: An image of a character to keep (the API
+                takes one); 10 MB in all.
+            character_reference_images_mask: One grayscale mask per character
+                reference, white over the character.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3GenerateParams(
             prompt=prompt,
@@ -115,10 +143,10 @@ class V3(Resource):
         self,
         *,
         prompt: str,
-        aspect_ratio: AspectRatioV3 | str | None = None,
-        upscale_factor: UpscaleFactor | str | None = None,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
+        aspect_ratio: AspectRatioV3 | AspectRatioV3Value | None = None,
+        upscale_factor: UpscaleFactor | UpscaleFactorValue | None = None,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
         negative_prompt: str | None = None,
         num_images: int | None = None,
         seed: int | None = None,
@@ -126,13 +154,26 @@ class V3(Resource):
     ) -> ImageGenerationResponse:
         """Generate images on a transparent background with Ideogram 3.0.
 
-        It takes no ``resolution`` (the largest one for the aspect ratio is used) and no
-        ``FLASH`` rendering speed.
+        It takes no ``resolution`` (the largest one for the aspect ratio is used) and no ``FLASH``
+        rendering speed.
 
         Args:
             prompt: What to draw.
-            aspect_ratio: ``16x9`` and the like.
-            upscale_factor: ``X1`` (default), ``X2`` or ``X4``; above ``X1`` costs more.
+            aspect_ratio: The output's shape, ``16x9`` and the like.
+            upscale_factor: ``X1`` (the default), ``X2`` or ``X4``; above ``X1`` costs more.
+            rendering_speed: ``TURBO``, ``DEFAULT`` or ``QUALITY`` (not ``FLASH``).
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            negative_prompt: What to leave out of the image.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3TransparentParams(
             prompt=prompt,
@@ -153,17 +194,17 @@ class V3(Resource):
         image: FileInput,
         prompt: str,
         image_weight: int | None = None,
-        aspect_ratio: AspectRatioV3 | str | None = None,
-        resolution: ResolutionV3 | str | None = None,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
+        aspect_ratio: AspectRatioV3 | AspectRatioV3Value | None = None,
+        resolution: ResolutionV3 | ResolutionV3Value | None = None,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
         negative_prompt: str | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        style_type: StyleTypeV3 | str | None = None,
-        style_preset: StylePresetV3 | str | None = None,
+        style_type: StyleTypeV3 | StyleTypeV3Value | None = None,
+        style_preset: StylePresetV3 | StylePresetV3Value | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
+        color_palette: ColorPaletteInput | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images_mask: FileInput | Sequence[FileInput] | None = None,
@@ -174,7 +215,34 @@ class V3(Resource):
         Args:
             image: The image to remix.
             prompt: What the remix should show.
-            image_weight: 1 to 100; higher keeps more of the image (server default 50).
+            image_weight: 1 to 100; higher keeps more of the image (the server's default is 50).
+            aspect_ratio: The output's shape, ``16x9`` and the like; not with ``resolution``.
+            resolution: The output's size, ``1024x1024`` and the like; not with ``aspect_ratio``.
+            rendering_speed: ``FLASH``, ``TURBO``, ``DEFAULT`` (the server's default) or
+                ``QUALITY``: faster is cheaper.
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            negative_prompt: What to leave out of the image.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            style_type: ``AUTO``, ``GENERAL``, ``REALISTIC``, ``DESIGN`` or ``FICTION``.
+            style_preset: A named look, such as ``ART_DECO`` or ``WATERCOLOR``.
+            style_codes: Style codes of 8 hex digits each; not with ``style_type`` or
+                ``style_reference_images``.
+            color_palette: A ``ColorPalette`` (a preset, or 1 to 8 weighted colours) or a
+                preset's name such as ``PASTEL``.
+            style_reference_images: Images whose style to follow; 10 MB in all.
+            character_reference_images: An image of a character to keep (the API
+                takes one); 10 MB in all.
+            character_reference_images_mask: One grayscale mask per character
+                reference, white over the character.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3RemixParams(
             image=image,
@@ -206,14 +274,14 @@ class V3(Resource):
         image: FileInput,
         mask: FileInput,
         prompt: str,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        style_type: StyleTypeV3 | str | None = None,
-        style_preset: StylePresetV3 | str | None = None,
+        style_type: StyleTypeV3 | StyleTypeV3Value | None = None,
+        style_preset: StylePresetV3 | StylePresetV3Value | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
+        color_palette: ColorPaletteInput | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images: FileInput | Sequence[FileInput] | None = None,
         character_reference_images_mask: FileInput | Sequence[FileInput] | None = None,
@@ -224,7 +292,31 @@ class V3(Resource):
         Args:
             image: The image to edit.
             mask: Black where the image may change, white elsewhere; the image's size.
-            prompt: The edited result.
+            prompt: What the edited image should show.
+            rendering_speed: ``FLASH``, ``TURBO``, ``DEFAULT`` (the server's default) or
+                ``QUALITY``: faster is cheaper.
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            style_type: ``AUTO``, ``GENERAL``, ``REALISTIC``, ``DESIGN`` or ``FICTION``.
+            style_preset: A named look, such as ``ART_DECO`` or ``WATERCOLOR``.
+            style_codes: Style codes of 8 hex digits each; not with ``style_type`` or
+                ``style_reference_images``.
+            color_palette: A ``ColorPalette`` (a preset, or 1 to 8 weighted colours) or a
+                preset's name such as ``PASTEL``.
+            style_reference_images: Images whose style to follow; 10 MB in all.
+            character_reference_images: An image of a character to keep (the API
+                takes one); 10 MB in all.
+            character_reference_images_mask: One grayscale mask per character
+                reference, white over the character.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3InpaintParams(
             image=image,
@@ -254,7 +346,12 @@ class V3(Resource):
         async def edit(self, **kwargs):
             """Deprecated: ``inpaint`` does the same; Ideogram will remove this route.
 
-            Takes ``inpaint``'s parameters and sends them to ``/v1/ideogram-v3/edit``.
+            Takes ``inpaint``'s parameters and sends them to ``/v1/ideogram-v3/edit``; it warns
+            with ``DeprecationWarning``.
+
+            Raises:
+                IdeogramValidationError: As ``inpaint``.
+                APIError: As ``inpaint``.
             """
             warnings.warn(
                 "v3.edit calls /v1/ideogram-v3/edit, which Ideogram will remove: use v3.inpaint",
@@ -269,13 +366,13 @@ class V3(Resource):
         self,
         *,
         image: FileInput,
-        resolution: ResolutionV3 | str,
-        rendering_speed: RenderingSpeed | str | None = None,
+        resolution: ResolutionV3 | ResolutionV3Value,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        style_preset: StylePresetV3 | str | None = None,
+        style_preset: StylePresetV3 | StylePresetV3Value | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
+        color_palette: ColorPaletteInput | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
@@ -283,7 +380,25 @@ class V3(Resource):
 
         Args:
             image: The square image.
-            resolution: The output, ``1280x704`` and the like.
+            resolution: The output's size, ``1280x704`` and the like (required).
+            rendering_speed: ``FLASH``, ``TURBO``, ``DEFAULT`` (the server's default) or
+                ``QUALITY``: faster is cheaper.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            style_preset: A named look, such as ``ART_DECO`` or ``WATERCOLOR``.
+            style_codes: Style codes of 8 hex digits each; not with ``style_type`` or
+                ``style_reference_images``.
+            color_palette: A ``ColorPalette`` (a preset, or 1 to 8 weighted colours) or a
+                preset's name such as ``PASTEL``.
+            style_reference_images: Images whose style to follow; 10 MB in all.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3ReframeParams(
             image=image,
@@ -304,13 +419,13 @@ class V3(Resource):
         *,
         image: FileInput,
         prompt: str,
-        rendering_speed: RenderingSpeed | str | None = None,
-        magic_prompt: MagicPromptOption | str | None = None,
+        rendering_speed: RenderingSpeed | RenderingSpeedValue | None = None,
+        magic_prompt: MagicPromptOption | MagicPromptOptionValue | None = None,
         num_images: int | None = None,
         seed: int | None = None,
-        style_preset: StylePresetV3 | str | None = None,
+        style_preset: StylePresetV3 | StylePresetV3Value | None = None,
         style_codes: Sequence[str] | str | None = None,
-        color_palette: ColorPalette | str | Mapping[str, Any] | None = None,
+        color_palette: ColorPaletteInput | None = None,
         style_reference_images: FileInput | Sequence[FileInput] | None = None,
         **options: Unpack[RequestOptions],
     ) -> ImageGenerationResponse:
@@ -319,6 +434,25 @@ class V3(Resource):
         Args:
             image: The image whose background is replaced.
             prompt: The new background.
+            rendering_speed: ``FLASH``, ``TURBO``, ``DEFAULT`` (the server's default) or
+                ``QUALITY``: faster is cheaper.
+            magic_prompt: Whether MagicPrompt rewrites the prompt: ``AUTO``, ``ON`` or ``OFF``.
+            num_images: How many images, 1 to 8 (the server's default is 1).
+            seed: 0 to 2147483647, for repeatable results.
+            style_preset: A named look, such as ``ART_DECO`` or ``WATERCOLOR``.
+            style_codes: Style codes of 8 hex digits each; not with ``style_type`` or
+                ``style_reference_images``.
+            color_palette: A ``ColorPalette`` (a preset, or 1 to 8 weighted colours) or a
+                preset's name such as ``PASTEL``.
+            style_reference_images: Images whose style to follow; 10 MB in all.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = V3ReplaceBackgroundParams(
             image=image,
@@ -349,8 +483,16 @@ class V3(Resource):
 
         Args:
             image: The image to read.
-            prompt: A description of the image; written by the server when not given.
-            seed: 0 to 2147483647.
+            prompt: A description of the image; the server writes one when not given.
+            seed: 0 to 2147483647, for repeatable results.
+
+        Raises:
+            IdeogramValidationError: A parameter is refused before anything is sent: out of
+                range, not in its enum, excluded by another, or an image that is not PNG, JPEG
+                or WebP or is over 10 MB.
+            UnprocessableEntityError: The prompt or an image failed Ideogram's safety check.
+            RateLimitError: Still rate limited once the retries are spent.
+            APIError: Any other failure; read ``maybe_billed`` before sending the call again.
         """
         params = LayerizeTextParams(image=image, prompt=prompt, seed=seed)
         result: LayerizeTextResponse = await self._client._request(_LAYERIZE_TEXT, params, options)

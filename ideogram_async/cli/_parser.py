@@ -22,23 +22,63 @@ environment:
 _EPILOG = f"{EXIT_CODES_HELP}\n\n{_ENVIRONMENT_HELP}"
 
 
-def _values(enum_cls: Any) -> str:
-    return ", ".join(str(member.value) for member in enum_cls)
+def _values(*enum_classes: Any) -> str:
+    return ", ".join(str(member.value) for cls in enum_classes for member in cls)
 
 
-def _upper(text: str) -> str:
-    return text.strip().upper().replace("-", "_")
+def _loose(text: str) -> str:
+    """A spelling folded for finding what a near miss meant: ``16:9`` and ``16X9`` alike."""
+    return text.strip().upper().replace(":", "X").replace("*", "X").replace("-", "_")
 
 
-def _ratio(text: str) -> str:
-    """``16:9`` or ``16x9`` for 3.0; the legacy ``ASPECT_16_9`` passes as it is."""
-    text = text.strip()
-    return text if text.upper().startswith("ASPECT_") else text.lower().replace(":", "x")
+def _choice(*enum_classes: Any, listed: int = 16) -> Any:
+    """An argparse type taking exactly the API's spellings of the enums' values.
+
+    The SDK takes the same strings, so the command and the library agree. A near miss
+    (``16:9``, ``turbo``) is refused with the spelling it would have been; argparse puts the
+    flag in front of the message (``argument --aspect-ratio: ...``).
+    """
+    values = [str(member.value) for cls in enum_classes for member in cls]
+
+    def parse(text: str) -> str:
+        if text in values:
+            return text
+        meant = [value for value in values if _loose(value) == _loose(text)]
+        shown = ", ".join(values[:listed]) + (", ..." if len(values) > listed else "")
+        hint = f" (did you mean {meant[0]}?)" if meant else ""
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {shown}{hint}")
+
+    parse.__name__ = enum_classes[0].__name__  # argparse names the type in some errors
+    return parse
 
 
-def _resolution(text: str) -> str:
-    text = text.strip()
-    return text if text.upper().startswith("RESOLUTION_") else text.lower().replace("*", "x")
+def _model(text: str) -> str:
+    """``v3``, ``legacy`` or a legacy model, spelt as the API spells it."""
+    if text in ("v3", "legacy"):
+        return text
+    try:
+        return str(_choice(ia.Model)(text))
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not v3, legacy or one of {_values(ia.Model)}"
+        ) from None
+
+
+def _int_range(low: int, high: int | None = None) -> Any:
+    """An argparse type for an integer from ``low`` to ``high`` (no limit when ``None``)."""
+    allowed = f"an integer from {low} to {high}" if high is not None else f"{low} or more"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is invalid: {allowed}")
+        return value
+
+    parse.__name__ = "int"
+    return parse
 
 
 def _positive(text: str) -> int:
@@ -48,16 +88,25 @@ def _positive(text: str) -> int:
     return value
 
 
+_ASPECT_RATIO = _choice(ia.AspectRatioV3, ia.AspectRatio, listed=15)
+_RESOLUTION = _choice(ia.ResolutionV3, ia.Resolution, listed=4)
+_PERCENT = _int_range(1, 100)
+
+
 # Each option's destination is the SDK's parameter name, so ``_app`` passes them as they are.
 _MAGIC_PROMPT: tuple[tuple[str, ...], dict[str, Any]] = (
     ("--magic-prompt",),
-    {"type": _upper, "metavar": "OPTION", "help": _values(ia.MagicPromptOption)},
+    {
+        "type": _choice(ia.MagicPromptOption),
+        "metavar": "OPTION",
+        "help": _values(ia.MagicPromptOption),
+    },
 )
 _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "model": (
         ("--model",),
         {
-            "type": str,
+            "type": _model,
             "default": "v3",
             "metavar": "MODEL",
             "help": "v3 (Ideogram 3.0, the default), legacy (the /generate route's default "
@@ -67,31 +116,48 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "aspect_ratio": (
         ("--aspect-ratio",),
         {
-            "type": _ratio,
+            "type": _ASPECT_RATIO,
             "metavar": "WxH",
-            "help": f"{_values(ia.AspectRatioV3)} (16:9 works too); not with --resolution",
+            "help": f"{_values(ia.AspectRatioV3)}; not with --resolution",
         },
     ),
     "resolution": (
         ("--resolution",),
-        {"type": _resolution, "metavar": "WxH", "help": "such as 1024x1024 or 1280x704"},
+        {"type": _RESOLUTION, "metavar": "WxH", "help": "such as 1024x1024 or 1280x704"},
     ),
     "num_images": (
         ("-n", "--num-images"),
-        {"type": int, "metavar": "N", "help": "images to make, 1 to 8"},
+        # Only the lower bound: the 3.0 routes take 1 to 8 a call, and the SDK says so naming
+        # num_images; the batch engine (branch batch) splits a larger count into calls.
+        {"type": _int_range(1), "metavar": "N", "help": "images to make, 1 to 8"},
     ),
-    "seed": (("--seed",), {"type": int, "help": "0 to 2147483647, for repeatable results"}),
+    "seed": (
+        ("--seed",),
+        {"type": _int_range(0, 2147483647), "help": "0 to 2147483647, for repeatable results"},
+    ),
     "rendering_speed": (
         ("--rendering-speed",),
-        {"type": _upper, "metavar": "SPEED", "help": _values(ia.RenderingSpeed)},
+        {
+            "type": _choice(ia.RenderingSpeed),
+            "metavar": "SPEED",
+            "help": _values(ia.RenderingSpeed),
+        },
     ),
     "style_type": (
         ("--style-type",),
-        {"type": _upper, "metavar": "TYPE", "help": _values(ia.StyleTypeV3) + " (3.0)"},
+        {
+            "type": _choice(ia.StyleTypeV3, ia.StyleType),
+            "metavar": "TYPE",
+            "help": _values(ia.StyleTypeV3) + " (3.0)",
+        },
     ),
     "style_preset": (
         ("--style-preset",),
-        {"type": _upper, "metavar": "PRESET", "help": "a 3.0 style preset, such as ART_DECO"},
+        {
+            "type": _choice(ia.StylePresetV3, listed=6),
+            "metavar": "PRESET",
+            "help": "a 3.0 style preset, such as ART_DECO",
+        },
     ),
     "negative_prompt": (("--negative-prompt",), {"metavar": "TEXT", "help": "what to leave out"}),
     "magic_prompt": _MAGIC_PROMPT,
@@ -99,7 +165,7 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "color_palette": (
         ("--color-palette",),
         {
-            "type": _upper,
+            "type": _choice(ia.ColorPalettePresetName),
             "metavar": "NAME",
             "help": f"a preset palette: {_values(ia.ColorPalettePresetName)}",
         },
@@ -110,17 +176,28 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     ),
     "image_weight": (
         ("--image-weight",),
-        {"type": int, "metavar": "1-100", "help": "how much of the image to keep (default 50)"},
+        {
+            "type": _PERCENT,
+            "metavar": "1-100",
+            "help": "how much of the image to keep (default 50)",
+        },
     ),
     "prompt": (("--prompt",), {"metavar": "TEXT", "help": "a prompt to guide the upscale"}),
     "resemblance": (
         ("--resemblance",),
-        {"type": int, "metavar": "1-100", "help": "how closely to keep the original"},
+        {"type": _PERCENT, "metavar": "1-100", "help": "how closely to keep the original"},
     ),
-    "detail": (("--detail",), {"type": int, "metavar": "1-100", "help": "how much detail to add"}),
+    "detail": (
+        ("--detail",),
+        {"type": _PERCENT, "metavar": "1-100", "help": "how much detail to add"},
+    ),
     "describe_model_version": (
         ("--describe-model-version",),
-        {"type": _upper, "metavar": "VERSION", "help": _values(ia.DescribeModelVersion)},
+        {
+            "type": _choice(ia.DescribeModelVersion),
+            "metavar": "VERSION",
+            "help": _values(ia.DescribeModelVersion),
+        },
     ),
 }
 
@@ -271,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
         for positional in positionals:
             sub.add_argument(
                 positional,
-                type=_resolution if positional == "resolution" else str,
+                type=_RESOLUTION if positional == "resolution" else str,
                 metavar=positional.upper(),
                 help=_POSITIONAL_HELP[positional],
             )

@@ -11,12 +11,17 @@ installed::
         result = await ideogram_client.v3.generate(prompt="a poster")
         assert (await ideogram_client.download(result.data[0])).startswith(b"\\x89PNG")
 
-``ideogram_client`` is async: run the tests with anyio's pytest plugin (``pytest.mark.anyio``).
+Both fixtures are plain (synchronous) fixtures, so they work under any async test runner:
+
+- anyio's plugin (``pytest.mark.anyio``): on asyncio, and on trio when ``anyio_backend`` says
+  so (recent anyio runs every installed backend by default);
+- pytest-asyncio, in strict mode (mark the tests ``@pytest.mark.asyncio``) or auto mode;
+- pytest-trio.
+
+The client needs no event loop to be built; it is used inside the test's loop, whichever it is.
 """
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import anyio.lowlevel
 import pytest
@@ -48,11 +53,13 @@ def ideogram_emulator() -> Emulator:
 
 
 @pytest.fixture
-async def ideogram_client(ideogram_emulator: Emulator) -> AsyncIterator[AsyncIdeogram]:
+def ideogram_client(ideogram_emulator: Emulator) -> AsyncIdeogram:
     """An ``AsyncIdeogram`` talking to ``ideogram_emulator`` in-process.
 
     Its retry backoff and 429 cooldown run on virtual time, so a test never waits for them.
+    It is a synchronous fixture, so it needs no async plugin of its own: use it from a test run
+    by anyio (``pytest.mark.anyio``), pytest-asyncio (``pytest.mark.asyncio``) or pytest-trio.
+    Its transport is in-process and holds no connection, so there is nothing to close.
     """
     time = _VirtualTime()
-    async with ideogram_emulator.client(sleep=time.sleep, clock=time.clock) as client:
-        yield client
+    return ideogram_emulator.client(sleep=time.sleep, clock=time.clock)
