@@ -71,6 +71,7 @@ from ._models import (
 )
 from ._palette import ColorPalette, ColorPaletteMember
 from ._retry import Attempt
+from ._sync import Ideogram
 from ._types import (
     USE_CLIENT_DEFAULT,
     AuthScheme,
@@ -117,6 +118,7 @@ __all__ = [
     "GeneratedImage",
     "GetDatasetResponse",
     "GetModelResponse",
+    "Ideogram",
     "IdeogramError",
     "IdeogramValidationError",
     "ImageGenerationResponse",

@@ -143,3 +143,11 @@ def test_exported_classes_come_from_the_package() -> None:
         if inspect.isclass(obj):
             assert obj.__module__.startswith("ideogram_async."), name
             assert obj.__name__ == name
+
+
+def test_the_sync_client_is_exported_beside_the_async_one() -> None:
+    """``Ideogram``, the generated sync facade, is exported beside ``AsyncIdeogram``."""
+    from ideogram_async import _sync
+
+    assert ia.Ideogram is _sync.Ideogram
+    assert {"AsyncIdeogram", "Ideogram"} <= set(ia.__all__)
