@@ -17,6 +17,7 @@ One loop per client means one httpx pool and one in-flight budget shared by ever
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -75,7 +76,7 @@ class _LoopThread:
     def wait(self, func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
         """Run ``func(*args)`` as a task on the loop and wait; an interrupt cancels the task."""
         done = threading.Event()
-        future = self.portal.start_task_soon(_drive, done, func, *args)
+        future = self.spawn(_drive, done, func, *args)
         try:
             while True:
                 try:
@@ -89,6 +90,26 @@ class _LoopThread:
                 future.cancel()
                 done.wait(_UNWIND_GRACE)
             raise
+
+    def spawn(self, func: Callable[..., Awaitable[_T]], *args: Any) -> Future[_T]:
+        """Start ``func(*args)`` as a task on the loop, from any thread but the loop's."""
+        try:
+            return self.portal.start_task_soon(func, *args)
+        except RuntimeError:
+            if not _in_trio_task():
+                raise
+        # Trio refuses thread calls from inside any trio run, though this loop is another
+        # one: hand the spawning to a short-lived thread, which trio accepts.
+        spawned: Future[Future[_T]] = Future()
+
+        def spawn() -> None:
+            try:
+                spawned.set_result(self.portal.start_task_soon(func, *args))
+            except BaseException as exc:
+                spawned.set_exception(exc)
+
+        threading.Thread(target=spawn, name="ideogram-sync-spawn", daemon=True).start()
+        return spawned.result()
 
     def stop(self, closing: Callable[[], Awaitable[object]] | None, *, join: bool) -> None:
         """Run ``closing`` on the loop, cancel what still runs, and end the thread."""
@@ -170,14 +191,19 @@ class SyncClient(Generic[_A]):
     def _run(self, awaitable: Awaitable[_T]) -> _T:
         """Run a coroutine of the async client on the client's loop, and wait for it."""
         loop = self._loop_for(awaitable)
-        result: _T = loop.wait(_await, awaitable)
+        try:
+            result: _T = loop.wait(_await, awaitable)
+        except RuntimeError:
+            _discard(awaitable)  # it never started (the loop stopped): no "never awaited"
+            raise
         return result
 
     def _iterate(self, iterator: AsyncIterator[_T]) -> Iterator[_T]:
         """A sync iterator over an async one; closing or dropping it closes the async one."""
         loop = self._loop_for(None)
         send, receive = anyio.create_memory_object_stream[_T](0)
-        feeding = loop.portal.start_task_soon(_feed, iterator, send)
+        fed = threading.Event()
+        feeding = loop.spawn(_drive, fed, _feed, iterator, send)
         try:
             while True:
                 try:
@@ -187,10 +213,13 @@ class SyncClient(Generic[_A]):
                 yield item
             feeding.result()  # the iterator's own exception, if it raised one
         finally:
+            in_loop = loop.in_loop()
             if not feeding.done():
                 feeding.cancel()
+                if not in_loop:
+                    fed.wait(_UNWIND_GRACE)  # the async iterator is closed when this returns
             try:
-                if loop.in_loop():
+                if in_loop:
                     receive.close()
                 else:
                     loop.portal.call(receive.close)
@@ -306,6 +335,17 @@ def _discard(awaitable: Awaitable[Any] | None) -> None:
     close = getattr(awaitable, "close", None)
     if close is not None:
         close()
+
+
+def _in_trio_task() -> bool:
+    trio = sys.modules.get("trio")
+    if trio is None:
+        return False
+    try:
+        trio.lowlevel.current_task()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _in_loop_error(name: str) -> RuntimeError:
