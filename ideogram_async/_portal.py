@@ -16,11 +16,13 @@ One loop per client means one httpx pool and one in-flight budget shared by ever
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import os
 import sys
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
@@ -54,6 +56,9 @@ class _LoopThread:
         )
         self.thread.start()
         self.portal = ready.result()
+        self.asyncio_loop: asyncio.AbstractEventLoop | None = None
+        if backend == "asyncio":
+            self.asyncio_loop = self.portal.call(_running_loop)
         self.ident = self.thread.ident
         self.pid = os.getpid()
 
@@ -73,10 +78,14 @@ class _LoopThread:
     def in_loop(self) -> bool:
         return threading.get_ident() == self.ident
 
-    def wait(self, func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
-        """Run ``func(*args)`` as a task on the loop and wait; an interrupt cancels the task."""
+    def wait(self, awaitable: Awaitable[_T]) -> _T:
+        """Run ``awaitable`` as a task on the loop and wait; an interrupt cancels the task."""
         done = threading.Event()
-        future = self.spawn(_drive, done, func, *args)
+        try:
+            future = self.spawn(_drive(done, awaitable))
+        except BaseException:
+            _discard(awaitable)  # it will never run: no "never awaited" warning
+            raise
         try:
             while True:
                 try:
@@ -91,12 +100,24 @@ class _LoopThread:
                 done.wait(_UNWIND_GRACE)
             raise
 
-    def spawn(self, func: Callable[..., Awaitable[_T]], *args: Any) -> Future[_T]:
-        """Start ``func(*args)`` as a task on the loop, from any thread but the loop's."""
+    def spawn(self, coroutine: Coroutine[Any, Any, _T]) -> Future[_T]:
+        """Start ``coroutine`` as a task on the loop, from any thread but the loop's."""
+        if self.asyncio_loop is not None:
+            # asyncio's own hand-off is one hop; the portal's waits for the task to be spawned
+            # first, which doubles the thread switches of every call.
+            if self.asyncio_loop.is_closed():
+                coroutine.close()
+                raise RuntimeError("the client's event loop has stopped")
+            # In an empty context: the caller's context variables (a trio run's among them,
+            # which tell anyio which backend it is on) must not leak into the loop's task.
+            return contextvars.Context().run(
+                asyncio.run_coroutine_threadsafe, coroutine, self.asyncio_loop
+            )
         try:
-            return self.portal.start_task_soon(func, *args)
+            return self.portal.start_task_soon(_await, coroutine)
         except RuntimeError:
             if not _in_trio_task():
+                coroutine.close()
                 raise
         # Trio refuses thread calls from inside any trio run, though this loop is another
         # one: hand the spawning to a short-lived thread, which trio accepts.
@@ -104,8 +125,9 @@ class _LoopThread:
 
         def spawn() -> None:
             try:
-                spawned.set_result(self.portal.start_task_soon(func, *args))
+                spawned.set_result(self.portal.start_task_soon(_await, coroutine))
             except BaseException as exc:
+                coroutine.close()
                 spawned.set_exception(exc)
 
         threading.Thread(target=spawn, name="ideogram-sync-spawn", daemon=True).start()
@@ -131,11 +153,15 @@ class _LoopThread:
             self.thread.join(_UNWIND_GRACE)
 
 
-async def _drive(done: threading.Event, func: Callable[..., Awaitable[_T]], *args: Any) -> _T:
+async def _drive(done: threading.Event, awaitable: Awaitable[_T]) -> _T:
     try:
-        return await func(*args)
+        return await awaitable
     finally:
         done.set()
+
+
+async def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
 
 
 async def _await(awaitable: Awaitable[_T]) -> _T:
@@ -191,11 +217,7 @@ class SyncClient(Generic[_A]):
     def _run(self, awaitable: Awaitable[_T]) -> _T:
         """Run a coroutine of the async client on the client's loop, and wait for it."""
         loop = self._loop_for(awaitable)
-        try:
-            result: _T = loop.wait(_await, awaitable)
-        except RuntimeError:
-            _discard(awaitable)  # it never started (the loop stopped): no "never awaited"
-            raise
+        result: _T = loop.wait(awaitable)
         return result
 
     def _iterate(self, iterator: AsyncIterator[_T]) -> Iterator[_T]:
@@ -203,11 +225,11 @@ class SyncClient(Generic[_A]):
         loop = self._loop_for(None)
         send, receive = anyio.create_memory_object_stream[_T](0)
         fed = threading.Event()
-        feeding = loop.spawn(_drive, fed, _feed, iterator, send)
+        feeding = loop.spawn(_drive(fed, _feed(iterator, send)))
         try:
             while True:
                 try:
-                    item = loop.wait(receive.receive)
+                    item = loop.wait(receive.receive())
                 except anyio.EndOfStream:
                     break
                 yield item

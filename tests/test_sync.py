@@ -361,3 +361,13 @@ def test_overloads_nested_groups_and_aliases_call_through(fake: Fake) -> None:
     assert fake.jobs.double("one", value=5) == 10
     assert fake.jobs.streams.ping() == "pong"
     assert fake.name == "world"
+
+
+def test_the_sync_fixture_serves_plain_test_functions(
+    ideogram_sync_client: ia.Ideogram, ideogram_emulator: Emulator
+) -> None:
+    """``ideogram_sync_client`` talks to ``ideogram_emulator`` and retries on virtual time."""
+    ideogram_emulator.fail_next(503)
+    result = ideogram_sync_client.v3.generate(prompt="a poster")
+    assert ideogram_sync_client.download(result.data[0]).startswith(b"\x89PNG")
+    assert [r.status for r in ideogram_emulator.requests][:2] == [503, 200]

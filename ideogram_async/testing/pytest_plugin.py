@@ -12,19 +12,25 @@ installed::
         assert (await ideogram_client.download(result.data[0])).startswith(b"\\x89PNG")
 
 ``ideogram_client`` is async: run the tests with anyio's pytest plugin (``pytest.mark.anyio``).
+``ideogram_sync_client`` is its blocking twin (an ``Ideogram``) for plain test functions::
+
+    def test_poster_sync(ideogram_sync_client):
+        result = ideogram_sync_client.v3.generate(prompt="a poster")
+        assert ideogram_sync_client.download(result.data[0]).startswith(b"\\x89PNG")
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio.lowlevel
 import pytest
 
 from .._client import AsyncIdeogram
+from .._sync import Ideogram
 from ._app import Emulator
 
-__all__ = ["ideogram_client", "ideogram_emulator"]
+__all__ = ["ideogram_client", "ideogram_emulator", "ideogram_sync_client"]
 
 
 class _VirtualTime:
@@ -55,4 +61,22 @@ async def ideogram_client(ideogram_emulator: Emulator) -> AsyncIterator[AsyncIde
     """
     time = _VirtualTime()
     async with ideogram_emulator.client(sleep=time.sleep, clock=time.clock) as client:
+        yield client
+
+
+@pytest.fixture
+def ideogram_sync_client(ideogram_emulator: Emulator) -> Iterator[Ideogram]:
+    """An ``Ideogram`` (the sync client) talking to ``ideogram_emulator`` in-process.
+
+    Like ``ideogram_client``, its retry backoff and 429 cooldown run on virtual time. It is
+    closed (its loop thread stopped) when the test ends.
+    """
+    time = _VirtualTime()
+    with Ideogram(
+        base_url=ideogram_emulator.base_url,
+        api_key=ideogram_emulator._settings.api_key or "emulator-key",
+        transport=ideogram_emulator.transport(),
+        sleep=time.sleep,
+        clock=time.clock,
+    ) as client:
         yield client
