@@ -16,7 +16,6 @@ One loop per client means one httpx pool and one in-flight budget shared by ever
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import os
 import sys
@@ -29,9 +28,11 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
-import anyio.from_thread
 
 if TYPE_CHECKING:
+    import asyncio
+
+    from anyio.from_thread import BlockingPortal
     from anyio.streams.memory import MemoryObjectSendStream
 
 __all__ = ["SyncClient", "SyncGroup"]
@@ -50,22 +51,28 @@ class _LoopThread:
     """An event loop on a daemon thread, serving a ``BlockingPortal`` until stopped."""
 
     def __init__(self, backend: str) -> None:
-        ready: Future[anyio.from_thread.BlockingPortal] = Future()
+        # Loaded here, on first use, not when ``import ideogram_async`` runs (import time).
+        import asyncio
+
+        ready: Future[BlockingPortal] = Future()
         self.thread = threading.Thread(
             target=self._serve, args=(backend, ready), name="ideogram-sync-loop", daemon=True
         )
         self.thread.start()
         self.portal = ready.result()
         self.asyncio_loop: asyncio.AbstractEventLoop | None = None
+        self._submit = asyncio.run_coroutine_threadsafe
         if backend == "asyncio":
-            self.asyncio_loop = self.portal.call(_running_loop)
+            self.asyncio_loop = self.portal.call(asyncio.get_running_loop)
         self.ident = self.thread.ident
         self.pid = os.getpid()
 
     @staticmethod
-    def _serve(backend: str, ready: Future[anyio.from_thread.BlockingPortal]) -> None:
+    def _serve(backend: str, ready: Future[BlockingPortal]) -> None:
+        from anyio.from_thread import BlockingPortal
+
         async def main() -> None:
-            async with anyio.from_thread.BlockingPortal() as portal:
+            async with BlockingPortal() as portal:
                 ready.set_result(portal)
                 await portal.sleep_until_stopped()
 
@@ -110,9 +117,7 @@ class _LoopThread:
                 raise RuntimeError("the client's event loop has stopped")
             # In an empty context: the caller's context variables (a trio run's among them,
             # which tell anyio which backend it is on) must not leak into the loop's task.
-            return contextvars.Context().run(
-                asyncio.run_coroutine_threadsafe, coroutine, self.asyncio_loop
-            )
+            return contextvars.Context().run(self._submit, coroutine, self.asyncio_loop)
         try:
             return self.portal.start_task_soon(_await, coroutine)
         except RuntimeError:
@@ -160,16 +165,12 @@ async def _drive(done: threading.Event, awaitable: Awaitable[_T]) -> _T:
         done.set()
 
 
-async def _running_loop() -> asyncio.AbstractEventLoop:
-    return asyncio.get_running_loop()
-
-
 async def _await(awaitable: Awaitable[_T]) -> _T:
     return await awaitable
 
 
 async def _close_and_stop(
-    portal: anyio.from_thread.BlockingPortal, closing: Callable[[], Awaitable[object]] | None
+    portal: BlockingPortal, closing: Callable[[], Awaitable[object]] | None
 ) -> None:
     try:
         if closing is not None:
