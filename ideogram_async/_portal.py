@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from anyio.from_thread import BlockingPortal
     from anyio.streams.memory import MemoryObjectSendStream
 
-__all__ = ["SyncClient", "SyncGroup"]
+__all__ = ["SyncClient", "SyncGroup", "SyncHandle"]
 
 _T = TypeVar("_T")
 _A = TypeVar("_A")
@@ -346,6 +346,31 @@ class SyncGroup:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._root!r}>"
+
+
+class SyncHandle:
+    """The base of a generated sync twin of an object a method returns (a job handle)."""
+
+    def __init__(self, root: SyncClient[Any], target: Any) -> None:
+        self._root = root
+        self._wrapped = target
+
+    @property
+    def _target(self) -> Any:
+        """The async object (each generated class narrows the type for the checker)."""
+        return self._wrapped
+
+    def _run(self, awaitable: Awaitable[_T]) -> _T:
+        return self._root._run(awaitable)
+
+    def _iterate(self, iterator: AsyncIterator[_T]) -> Iterator[_T]:
+        return self._root._iterate(iterator)
+
+    def _enter(self, manager: AbstractAsyncContextManager[_T]) -> AbstractContextManager[_T]:
+        return self._root._enter(manager)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._wrapped!r}>"
 
 
 def _closer(client: object) -> Callable[[], Awaitable[object]] | None:

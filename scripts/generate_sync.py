@@ -10,7 +10,10 @@ module cannot stop its own regeneration):
   operation group, found by the property's return annotation and followed through the import
   to the class's module; groups of groups likewise, to any depth;
 - on each class (and its SDK base classes): public ``async def`` methods, public plain methods,
-  ``@property`` members, ``@overload`` stacks, ``if TYPE_CHECKING:`` branches and method aliases.
+  ``@property`` members, ``@overload`` stacks, ``if TYPE_CHECKING:`` branches and method aliases;
+- handles: an SDK class a method returns that has coroutines of its own (a ``Job[R]``) gets a
+  twin too, generic like it (its ``TypeVar`` copied), with the public attributes its
+  ``__init__`` sets as read-only properties; the method wraps what it returns in the twin.
 
 What is written: one sync class per async class, each method with the async method's
 parameters, defaults, annotations and docstring copied node for node, and a one-line body that
@@ -226,6 +229,7 @@ class SyncClass:
     twin: str
     alias: str  # the async class's name in the generated module (TYPE_CHECKING import)
     is_root: bool
+    is_handle: bool = False  # returned by a method (a job handle), not reached by a property
 
 
 class Generator:
@@ -236,11 +240,14 @@ class Generator:
         self.runtime_names: dict[str, tuple[str, str, str]] = {}
         self.typing_names: dict[str, tuple[str, str, str]] = {}
         self.defined: set[str] = set()
+        self.typevars: dict[str, ast.stmt] = {}  # copied, so generic twins need no import
 
     # names --------------------------------------------------------------------------------
 
     def use(self, module: Module, name: str, *, runtime: bool) -> None:
         """Import ``name`` (as ``module`` uses it) into the generated module."""
+        if name in self.typevars:
+            return
         if name in self.defined:
             raise GenerateError(f"{module.path}: {name!r} is also the name of a sync class")
         found = self.sources.origin(module, name)
@@ -274,7 +281,13 @@ class Generator:
         self._register(root, root.classes[self.target.client], (), is_root=True)
 
     def _register(
-        self, module: Module, node: ast.ClassDef, path: tuple[str, ...], *, is_root: bool = False
+        self,
+        module: Module,
+        node: ast.ClassDef,
+        path: tuple[str, ...],
+        *,
+        is_root: bool = False,
+        is_handle: bool = False,
     ) -> SyncClass:
         key = (module.name, node.name)
         if key in self.classes:
@@ -285,14 +298,38 @@ class Generator:
         if twin in self.defined:
             raise GenerateError(f"two sync classes would be called {twin}")
         self.defined.add(twin)
-        sync = SyncClass(module, node, twin, f"_Async{twin}", is_root)
+        sync = SyncClass(module, node, twin, f"_Async{twin}", is_root, is_handle)
         self.classes[key] = sync
         for member_module, member in self._members(module, node):
             group = self._group_class(member_module, member)
             if group is not None:
                 assert isinstance(member, ast.FunctionDef)
                 self._register(*group, (*path, member.name))
+            handle = self._handle_class(member_module, member)
+            if handle is not None:
+                self._register(*handle, (), is_handle=True)
         return sync
+
+    def _handle_class(self, module: Module, node: ast.stmt) -> tuple[Module, ast.ClassDef] | None:
+        """The SDK class a method returns, when that class has coroutines of its own."""
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if node.name.startswith("_") or any(
+            _decorator_name(d) in ("cached_property", "property") for d in node.decorator_list
+        ):
+            return None
+        returns = _unquote(node.returns)
+        if isinstance(returns, ast.Subscript):
+            returns = returns.value
+        if not isinstance(returns, ast.Name):
+            return None
+        found = self.sources.sdk_class(module, returns.id)
+        if found is None or not any(
+            isinstance(f, ast.AsyncFunctionDef) and not f.name.startswith("_")
+            for f in _functions(found[1].body)
+        ):
+            return None
+        return found
 
     def _members(self, module: Module, node: ast.ClassDef) -> list[tuple[Module, ast.stmt]]:
         """The class's own body statements, after those inherited from SDK base classes."""
@@ -330,7 +367,7 @@ class Generator:
         self._add("TYPE_CHECKING", ("from", "typing", "TYPE_CHECKING"), runtime=True)
         body: list[ast.stmt] = []
         for sync in self.classes.values():
-            base = "SyncClient" if sync.is_root else "SyncGroup"
+            base = "SyncClient" if sync.is_root else "SyncHandle" if sync.is_handle else "SyncGroup"
             self._add(base, ("from", runtime, base), runtime=True)
             body.append(self._class(sync))
         header: list[ast.stmt] = [
@@ -339,7 +376,8 @@ class Generator:
         ]
         names = sorted(sync.twin for sync in self.classes.values())
         footer = ast.Assign([ast.Name("__all__")], ast.List([ast.Constant(n) for n in names]))
-        tree = ast.Module([*header, *self._imports(), footer, *body], [])
+        typevars = list(self.typevars.values())
+        tree = ast.Module([*header, *self._imports(), footer, *typevars, *body], [])
         return ast.fix_missing_locations(tree)
 
     def _imports(self) -> list[ast.stmt]:
@@ -377,29 +415,115 @@ class Generator:
             body.append(ast.Expr(ast.Constant(doc)))
         if sync.is_root:
             body.append(self._init(sync))
+        body.extend(self._attributes(sync))
         body.extend(self._statements(sync, self._members(module, node)))
+        bases: list[ast.expr]
         if sync.is_root:
-            base: ast.expr = ast.Subscript(ast.Name("SyncClient"), ast.Name(sync.alias))
+            bases = [ast.Subscript(ast.Name("SyncClient"), ast.Name(sync.alias))]
         else:
             # A group's async class is imported for the type checker only (the groups load on
             # first use), so its ``_target`` is typed in a ``TYPE_CHECKING`` block.
-            base = ast.Name("SyncGroup")
+            generic = self._generic_bases(sync)
+            bases = [ast.Name("SyncHandle" if sync.is_handle else "SyncGroup"), *generic]
+            typed: ast.expr = ast.Name(sync.alias)
+            if generic:
+                assert isinstance(generic[0], ast.Subscript)
+                typed = ast.Subscript(typed, copy.deepcopy(generic[0].slice))
             target = _function(
                 "_target",
                 _self_only(),
-                ast.Name(sync.alias),
+                typed,
                 [ast.Expr(ast.Constant(...))],
                 [ast.Name("property")],
             )
             body.insert(1 if doc else 0, ast.If(ast.Name("TYPE_CHECKING"), [target], []))
         return ast.ClassDef(
             sync.twin,
-            bases=[base],
+            bases=bases,
             keywords=[],
             body=body,
             decorator_list=[],
             **_type_params(),
         )
+
+    def _generic_bases(self, sync: SyncClass) -> list[ast.expr]:
+        """``Generic[R]`` bases, copied with their type variables (defined in the output)."""
+        out: list[ast.expr] = []
+        for base in sync.node.bases:
+            if isinstance(base, ast.Subscript) and _outer(base) == "Generic":
+                self.use(sync.module, "Generic", runtime=True)
+                for name in _names(base.slice):
+                    self._copy_typevar(sync.module, name)
+                out.append(copy.deepcopy(base))
+        return out
+
+    def _copy_typevar(self, module: Module, name: str) -> None:
+        found = self.sources.origin(module, name)
+        source = self.sources.find(found[1]) if found and found[0] == "from" else None
+        for stmt in source.tree.body if source else []:
+            if (
+                isinstance(stmt, ast.Assign)
+                and [ast.unparse(t) for t in stmt.targets] == [found[2] if found else ""]
+                and isinstance(stmt.value, ast.Call)
+                and _outer(stmt.value.func) == "TypeVar"
+                and source is not None
+            ):
+                self.use(source, _names(stmt.value.func)[0], runtime=True)
+                assignment = copy.deepcopy(stmt)
+                assignment.targets = [ast.Name(name)]
+                self.typevars[name] = assignment
+                self.typing_names.pop(name, None)
+                return
+        raise GenerateError(f"{module.path}: {name!r} is not a TypeVar the generator can copy")
+
+    def _attributes(self, sync: SyncClass) -> list[ast.stmt]:
+        """Public attributes ``__init__`` sets (``self.id = ...``), as read-only properties."""
+        init = next((f for f in _functions(sync.node.body) if f.name == "__init__"), None)
+        if init is None or sync.is_root:
+            return []
+        params = {a.arg: a.annotation for a in [*init.args.args, *init.args.kwonlyargs]}
+        members = {f.name for f in _functions(sync.node.body)}
+        out: list[ast.stmt] = []
+        seen: set[str] = set()
+        for stmt in ast.walk(init):
+            annotation: ast.expr | None = None
+            target: ast.expr
+            if isinstance(stmt, ast.AnnAssign):
+                target, annotation = stmt.target, stmt.annotation
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(stmt.value, ast.Name):
+                    annotation = params.get(stmt.value.id)
+            else:
+                continue
+            if not (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                and not target.attr.startswith("_")
+                and target.attr not in members | seen
+            ):
+                continue
+            seen.add(target.attr)
+            if annotation is None:
+                self._add("Any", ("from", "typing", "Any"), runtime=False)
+                annotation = ast.Name("Any")
+            else:
+                annotation = self._annotation(sync.module, annotation)
+            value = ast.Attribute(_target(), target.attr)
+            out.append(
+                _function(
+                    target.attr,
+                    _self_only(),
+                    annotation,
+                    [
+                        ast.Expr(ast.Constant(f"The async object's ``{target.attr}``.")),
+                        ast.Return(value),
+                    ],
+                    [ast.Name("property")],
+                )
+            )
+        return out
 
     def _statements(
         self, sync: SyncClass, members: list[tuple[Module, ast.stmt]]
@@ -539,6 +663,13 @@ class Generator:
         else:
             wrapped = call  # a plain method: forwarded as it is
             returns = self._sync_return(module, node.returns)
+        handle = self._handle_class(module, node)
+        if handle is not None and returns is not None:
+            twin = self.classes[(handle[0].name, handle[1].name)].twin
+            root = ast.Name("self") if sync.is_root else ast.Attribute(ast.Name("self"), "_root")
+            self._add("cast", ("from", "typing", "cast"), runtime=True)
+            made = ast.Call(ast.Name(twin), [root, wrapped], [])
+            wrapped = ast.Call(ast.Name("cast"), [ast.Constant(ast.unparse(returns)), made], [])
         if self._is_overloaded(sync, node.name):
             # The implementation's loose signature need not match any one overload.
             self._add("Any", ("from", "typing", "Any"), runtime=False)

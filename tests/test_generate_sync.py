@@ -159,5 +159,8 @@ def test_the_fake_sdk_twin_covers_iterators_overloads_and_nested_groups() -> Non
         "fake.jobs.ping",
         "fake.streams.session",
         "fake.name",
+        "fake.jobs.start",
     } <= set(seen)
+    assert not inspect.iscoroutinefunction(fake_sync.Ticket.wait)
+    assert inspect.signature(fake_sync.Ticket.wait).return_annotation == "T"
     sync.close()

@@ -371,3 +371,14 @@ def test_the_sync_fixture_serves_plain_test_functions(
     result = ideogram_sync_client.v3.generate(prompt="a poster")
     assert ideogram_sync_client.download(result.data[0]).startswith(b"\x89PNG")
     assert [r.status for r in ideogram_emulator.requests][:2] == [503, 200]
+
+
+def test_a_returned_handle_with_coroutines_gets_a_sync_twin(fake: Fake) -> None:
+    """A method returning an object with coroutines (a job handle) returns its sync twin."""
+    ticket = fake.jobs.start(value=2)
+    assert type(ticket).__name__ == "Ticket"
+    assert ticket.id == 7
+    assert ticket.last is None
+    assert ticket.wait() == 6
+    assert ticket.last == 6
+    assert fake.jobs.ticket(3).wait() == "ticket 3"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, overload
 
 import anyio
 import anyio.lowlevel
@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
     from ._client import AsyncFake
 
-__all__ = ["AsyncStreams", "Jobs"]
+__all__ = ["AsyncStreams", "Jobs", "Ticket"]
+
+T = TypeVar("T")
 
 
 class _Base:
@@ -70,6 +72,21 @@ class AsyncStreams(_Base):
             self._client.events.append(f"close {label}")
 
 
+class Ticket(Generic[T]):
+    """A handle a method returns, with coroutines of its own (as a job is)."""
+
+    def __init__(self, number: int, value: T) -> None:
+        self.id = number
+        self._value = value
+        self.last: T | None = None
+
+    async def wait(self) -> T:
+        """Wait for the value."""
+        await anyio.lowlevel.checkpoint()
+        self.last = self._value
+        return self._value
+
+
 class Jobs(_Base):
     """Jobs: an overloaded method and a nested group."""
 
@@ -101,6 +118,15 @@ class Jobs(_Base):
         if isinstance(value, int):
             return value * 2
         return [v * 2 for v in value]
+
+    async def start(self, *, value: int) -> Ticket[int]:
+        """Start a job; its ticket is a handle to wait on."""
+        await anyio.lowlevel.checkpoint()
+        return Ticket(7, value * 3)
+
+    def ticket(self, number: int) -> Ticket[str]:
+        """A ticket by number, made without a request (as ``jobs.get`` is)."""
+        return Ticket(number, f"ticket {number}")
 
     async def wait(self, *, seconds: float, **options: Unpack[RequestOptions]) -> float:
         """Sleep for real (so a test can interrupt it), then return ``seconds``."""

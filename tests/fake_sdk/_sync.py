@@ -6,9 +6,9 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Generic, TypeVar, cast, overload
 
-from ideogram_async._portal import SyncClient, SyncGroup
+from ideogram_async._portal import SyncClient, SyncGroup, SyncHandle
 
 from ._client import DEFAULT_GREETING
 from ._client import AsyncFake as _AsyncFake
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
     from ._groups import AsyncStreams as _AsyncStreams
     from ._groups import Jobs as _AsyncJobs
-__all__ = ["Fake", "Jobs", "Streams"]
+    from ._groups import Ticket as _AsyncTicket
+__all__ = ["Fake", "Jobs", "Streams", "Ticket"]
+T = TypeVar("T")
 
 
 class Fake(SyncClient[_AsyncFake]):
@@ -117,6 +119,14 @@ class Jobs(SyncGroup):
         result: int | list[int] = self._run(target.submit(kind=kind, value=value, **options))
         return result
 
+    def start(self, *, value: int) -> Ticket[int]:
+        """Start a job; its ticket is a handle to wait on."""
+        return cast("Ticket[int]", Ticket(self._root, self._run(self._target.start(value=value))))
+
+    def ticket(self, number: int) -> Ticket[str]:
+        """A ticket by number, made without a request (as ``jobs.get`` is)."""
+        return cast("Ticket[str]", Ticket(self._root, self._target.ticket(number=number)))
+
     def wait(self, *, seconds: float, **options: Unpack[RequestOptions]) -> float:
         """Sleep for real (so a test can interrupt it), then return ``seconds``."""
         return self._run(self._target.wait(seconds=seconds, **options))
@@ -158,3 +168,26 @@ class Streams(SyncGroup):
     def session(self, label: str) -> AbstractContextManager[str]:
         """Hold a session open for the body of a ``with``."""
         return self._enter(self._target.session(label=label))
+
+
+class Ticket(SyncHandle, Generic[T]):
+    """A handle a method returns, with coroutines of its own (as a job is)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncTicket[T]: ...
+
+    @property
+    def id(self) -> int:
+        """The async object's ``id``."""
+        return self._target.id
+
+    @property
+    def last(self) -> T | None:
+        """The async object's ``last``."""
+        return self._target.last
+
+    def wait(self) -> T:
+        """Wait for the value."""
+        return self._run(self._target.wait())
