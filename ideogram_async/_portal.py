@@ -112,7 +112,7 @@ class _LoopThread:
         if self.asyncio_loop is not None:
             # asyncio's own hand-off is one hop; the portal's waits for the task to be spawned
             # first, which doubles the thread switches of every call.
-            if self.asyncio_loop.is_closed():
+            if not self.asyncio_loop.is_running():
                 coroutine.close()
                 raise RuntimeError("the client's event loop has stopped")
             # In an empty context: the caller's context variables (a trio run's among them,
