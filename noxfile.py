@@ -1,4 +1,4 @@
-"""Development sessions: ``nox -s tests``, ``lint``, ``mypy``, ``docs`` and ``bench``."""
+"""Development sessions: ``nox -s tests``, ``lint``, ``mypy``, ``docs``, ``bench``, ``generate``."""
 
 from __future__ import annotations
 
@@ -50,3 +50,11 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("python", "benchmarks/bench_request.py", *session.posargs)
     session.run("python", "benchmarks/bench_import.py", *session.posargs)
+    session.run("python", "benchmarks/bench_sync.py", *session.posargs)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate the sync facade (``ideogram_async/_sync.py``) from the async source."""
+    session.install("ruff")
+    session.run("python", "scripts/generate_sync.py", *session.posargs)

@@ -86,6 +86,7 @@ from ._models import (
 )
 from ._palette import ColorPalette, ColorPaletteInput, ColorPaletteMember
 from ._retry import Attempt
+from ._sync import Ideogram
 from ._types import (
     USE_CLIENT_DEFAULT,
     AuthScheme,
@@ -151,6 +152,7 @@ __all__ = [
     "GeneratedImage",
     "GetDatasetResponse",
     "GetModelResponse",
+    "Ideogram",
     "IdeogramError",
     "IdeogramValidationError",
     "ImageGenerationResponse",

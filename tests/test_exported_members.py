@@ -170,3 +170,11 @@ def test_the_webhooks_module_main_names_are_exported() -> None:
     for name in main:
         assert getattr(ia, name) is getattr(webhooks, name)
     assert all(hasattr(webhooks, name) for name in webhooks.__all__)
+
+
+def test_the_sync_client_is_exported_beside_the_async_one() -> None:
+    """``Ideogram``, the generated sync facade, is exported beside ``AsyncIdeogram``."""
+    from ideogram_async import _sync
+
+    assert ia.Ideogram is _sync.Ideogram
+    assert {"AsyncIdeogram", "Ideogram"} <= set(ia.__all__)

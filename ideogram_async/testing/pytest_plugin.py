@@ -11,7 +11,8 @@ installed::
         result = await ideogram_client.v3.generate(prompt="a poster")
         assert (await ideogram_client.download(result.data[0])).startswith(b"\\x89PNG")
 
-Both fixtures are plain (synchronous) fixtures, so they work under any async test runner:
+``ideogram_emulator`` and ``ideogram_client`` are plain (synchronous) fixtures, so they work
+under any async test runner:
 
 - anyio's plugin (``pytest.mark.anyio``): on asyncio, and on trio when ``anyio_backend`` says
   so (recent anyio runs every installed backend by default);
@@ -19,17 +20,26 @@ Both fixtures are plain (synchronous) fixtures, so they work under any async tes
 - pytest-trio.
 
 The client needs no event loop to be built; it is used inside the test's loop, whichever it is.
+
+``ideogram_sync_client`` is the blocking twin (an ``Ideogram``) for plain test functions::
+
+    def test_poster_sync(ideogram_sync_client):
+        result = ideogram_sync_client.v3.generate(prompt="a poster")
+        assert ideogram_sync_client.download(result.data[0]).startswith(b"\\x89PNG")
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import anyio.lowlevel
 import pytest
 
 from .._client import AsyncIdeogram
+from .._sync import Ideogram
 from ._app import Emulator
 
-__all__ = ["ideogram_client", "ideogram_emulator"]
+__all__ = ["ideogram_client", "ideogram_emulator", "ideogram_sync_client"]
 
 
 class _VirtualTime:
@@ -63,3 +73,21 @@ def ideogram_client(ideogram_emulator: Emulator) -> AsyncIdeogram:
     """
     time = _VirtualTime()
     return ideogram_emulator.client(sleep=time.sleep, clock=time.clock)
+
+
+@pytest.fixture
+def ideogram_sync_client(ideogram_emulator: Emulator) -> Iterator[Ideogram]:
+    """An ``Ideogram`` (the sync client) talking to ``ideogram_emulator`` in-process.
+
+    Like ``ideogram_client``, its retry backoff and 429 cooldown run on virtual time. It is
+    closed (its loop thread stopped) when the test ends.
+    """
+    time = _VirtualTime()
+    with Ideogram(
+        base_url=ideogram_emulator.base_url,
+        api_key=ideogram_emulator._settings.api_key or "emulator-key",
+        transport=ideogram_emulator.transport(),
+        sleep=time.sleep,
+        clock=time.clock,
+    ) as client:
+        yield client
