@@ -151,7 +151,7 @@ class Batch:
         self._started = False
         self._task_group: TaskGroup | None = None
         self._work_scope = anyio.CancelScope()
-        self._send, self._receive = anyio.create_memory_object_stream[BatchResult](math.inf)
+        self._failure: BaseException | None = None
 
     def __repr__(self) -> str:
         return f"<Batch items={len(self._items)} finished={self._progress.finished}>"
@@ -181,6 +181,7 @@ class Batch:
             from anyio import to_thread
 
             await to_thread.run_sync(check_output_dir, self._out_dir)
+        self._send, self._receive = anyio.create_memory_object_stream[BatchResult](math.inf)
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
         self._task_group = task_group
@@ -195,13 +196,17 @@ class Batch:
     ) -> bool | None:
         assert self._task_group is not None
         if exc is not None:
-            self._work_scope.cancel()
+            # The body's own exception propagates as it is, not wrapped in a group.
+            self._task_group.cancel_scope.cancel()
         try:
-            return await self._task_group.__aexit__(exc_type, exc, tb)
+            await self._task_group.__aexit__(None, None, None)
         finally:
             self._receive.close()
             if self._manifest is not None:
                 self._manifest.close()
+        if self._failure is not None and exc is None:
+            raise self._failure
+        return None
 
     def __aiter__(self) -> Batch:
         return self
@@ -266,8 +271,15 @@ class Batch:
                         workers.start_soon(self._worker, work)
             if self._cancelled:
                 self._end_all("interrupted")
+        except Exception as exc:  # the journal cannot be written, or a callback failed
+            self._failure = _single(exc)
+            self._task_group_cancel()
         finally:
             self._send.close()
+
+    def _task_group_cancel(self) -> None:
+        if self._task_group is not None:
+            self._task_group.cancel_scope.cancel()
 
     async def _worker(self, work: Iterator[Part]) -> None:
         for part in work:
@@ -558,3 +570,12 @@ class Batch:
 
 def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _single(exc: BaseException) -> BaseException:
+    """The one exception inside (nested) exception groups of one, else ``exc``."""
+    inner = getattr(exc, "exceptions", None)
+    while inner is not None and len(inner) == 1:
+        exc = inner[0]
+        inner = getattr(exc, "exceptions", None)
+    return exc
