@@ -5,7 +5,7 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
-from ._batch import Batch
+from ._batch import Batch, estimate_batch
 from ._batch_models import (
     BatchEvent,
     BatchImage,
@@ -181,5 +181,6 @@ __all__ = [
     "UploadedAsset",
     "UpscaleFactor",
     "UseClientDefault",
+    "estimate_batch",
     "__version__",
 ]

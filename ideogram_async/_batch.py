@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
     from ._client import AsyncIdeogram
 
-__all__ = ["Batch"]
+__all__ = ["Batch", "estimate_batch"]
 
 # Answers from the API after which every later call would fail alike: stop sending.
 _STOPS_BATCH = (AuthenticationError, PaymentRequiredError, PermissionDeniedError)
@@ -570,6 +570,47 @@ class Batch:
 
 def _text_or_none(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def estimate_batch(
+    items: Iterable[BatchItem | str | Mapping[str, Any]],
+    *,
+    operation: str | BatchOperation = "v3.generate",
+    manifest: str | Path | Manifest | None = None,
+    retry_failed: bool = False,
+    prices: PriceTable | None = None,
+    saving: bool = True,
+) -> CostEstimate:
+    """What running ``items`` would cost, without a client and without sending anything.
+
+    It reads the manifest (if any) as ``Batch`` would, so calls already finished cost nothing.
+
+    Args:
+        items: The work, as for ``Batch``.
+        operation: The operation of items that name none.
+        manifest: The manifest a run would use.
+        retry_failed: Count items that failed in the manifest as to be sent again.
+        prices: The price table; default Ideogram's list prices.
+        saving: Whether the run saves images (an ``out_dir``): then answered calls whose
+            files are missing count as finished, to be downloaded again at no cost.
+
+    Returns:
+        The estimate.
+
+    Raises:
+        ManifestError: The manifest is not a batch manifest.
+        ValueError: An item is malformed or names no known operation.
+    """
+    return estimate(
+        plan(
+            items,
+            operation=operation_for(operation),
+            manifest=Manifest(manifest) if isinstance(manifest, (str, Path)) else manifest,
+            prices=prices if prices is not None else PriceTable.ideogram(),
+            saving=saving,
+            retry_failed=retry_failed,
+        )
+    )
 
 
 def _single(exc: BaseException) -> BaseException:
