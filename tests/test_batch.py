@@ -608,3 +608,14 @@ async def test_200_prompts_through_random_429s_and_failures(
     assert sorted(answered) == sorted(prompts)  # each prompt generated exactly once
     assert len(files_in(out)) == 200
     assert client.inflight_budget.in_use == 0
+
+
+async def test_client_batches_runs_a_batch_and_estimates(tmp_path: Path) -> None:
+    """``client.batches.run`` is ``Batch(client, ...).run()``; ``estimate`` sends nothing."""
+    emulator = Emulator()
+    async with emulator_client(emulator) as client:
+        estimate = client.batches.estimate(["a", "b"], prices=ia.PriceTable({"v3.generate": 7}))
+        assert (estimate.usd_micros, emulator.requests) == (14, [])
+        report = await client.batches.run(["a", "b"], out_dir=tmp_path)
+    assert report.ok
+    assert len(report.files) == 2
