@@ -5,6 +5,8 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._budget import InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
@@ -111,9 +113,65 @@ from .webhooks import (
     verify_webhook,
 )
 
+if TYPE_CHECKING:
+    # The batch engine loads on first use, like the operation groups: it is ~15 attrs classes.
+    from ._batch import Batch, estimate_batch
+    from ._batch_models import (
+        BatchEvent,
+        BatchImage,
+        BatchItem,
+        BatchItemError,
+        BatchProgress,
+        BatchReport,
+        BatchResult,
+        CostEstimate,
+    )
+    from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
+    from ._manifest import Manifest, ManifestError
+    from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
+
+_LAZY = {
+    "Batch": "._batch",
+    "estimate_batch": "._batch",
+    **dict.fromkeys(
+        (
+            "BatchEvent",
+            "BatchImage",
+            "BatchItem",
+            "BatchItemError",
+            "BatchProgress",
+            "BatchReport",
+            "BatchResult",
+            "CostEstimate",
+        ),
+        "._batch_models",
+    ),
+    **dict.fromkeys(("BatchOperation", "BatchSubmission", "MethodOperation"), "._batch_ops"),
+    **dict.fromkeys(("Manifest", "ManifestError"), "._manifest"),
+    **dict.fromkeys(("IDEOGRAM_LIST_PRICES", "PriceTable"), "._prices"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load a name of ``_LAZY`` on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "IDEOGRAM_LIST_PRICES",
     "USE_CLIENT_DEFAULT",
     "APIConnectionError",
     "APIError",
@@ -132,12 +190,23 @@ __all__ = [
     "AuthScheme",
     "AuthenticationError",
     "BadRequestError",
+    "Batch",
+    "BatchEvent",
+    "BatchImage",
+    "BatchItem",
+    "BatchItemError",
+    "BatchOperation",
+    "BatchProgress",
+    "BatchReport",
+    "BatchResult",
+    "BatchSubmission",
     "ColorPalette",
     "ColorPaletteInput",
     "ColorPaletteMember",
     "ColorPalettePresetName",
     "ColorPalettePresetNameValue",
     "ConfigurationError",
+    "CostEstimate",
     "CustomModel",
     "Dataset",
     "DatasetAssetFailureReason",
@@ -164,6 +233,9 @@ __all__ = [
     "ListModelsResponse",
     "MagicPromptOption",
     "MagicPromptOptionValue",
+    "Manifest",
+    "ManifestError",
+    "MethodOperation",
     "Model",
     "ModelScope",
     "ModelScopeValue",
@@ -173,6 +245,7 @@ __all__ = [
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "PriceTable",
     "RateLimitError",
     "RemoveBackgroundResponse",
     "RenderingSpeed",
@@ -209,6 +282,7 @@ __all__ = [
     "WebhookVerificationError",
     "WebhookVerifier",
     "__version__",
+    "estimate_batch",
     "parse_jwks",
     "verify_webhook",
 ]

@@ -14,12 +14,15 @@ from ._portal import SyncClient, SyncGroup
 from ._types import USE_CLIENT_DEFAULT
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping, Sequence
-    from typing import Literal
+    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+    from pathlib import Path
+    from typing import Any, Literal
 
     import httpx
     from typing_extensions import Unpack
 
+    from ._batch_models import BatchEvent, BatchItem, BatchReport, CostEstimate
+    from ._batch_ops import BatchOperation
     from ._budget import InflightBudget
     from ._enums import (
         AspectRatio,
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
         UpscaleFactor,
         UpscaleFactorValue,
     )
+    from ._manifest import Manifest
     from ._models import (
         Dataset,
         DescribeResponse,
@@ -67,6 +71,8 @@ if TYPE_CHECKING:
         UploadDatasetAssetsResponse,
     )
     from ._palette import ColorPaletteInput
+    from ._prices import PriceTable
+    from ._resources.batches import Batches as _AsyncBatches
     from ._resources.datasets import Datasets as _AsyncDatasets
     from ._resources.images import Images as _AsyncImages
     from ._resources.legacy import Legacy as _AsyncLegacy
@@ -74,7 +80,7 @@ if TYPE_CHECKING:
     from ._resources.v3 import V3 as _AsyncV3
     from ._retry import Attempt
     from ._types import AuthScheme, FileInput, RequestOptions, TimeoutTypes, UseClientDefault
-__all__ = ["Datasets", "Ideogram", "Images", "Legacy", "Models", "V3"]
+__all__ = ["Batches", "Datasets", "Ideogram", "Images", "Legacy", "Models", "V3"]
 
 
 class Ideogram(SyncClient[_AsyncIdeogram]):
@@ -193,6 +199,11 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
     def models(self) -> Models:
         """Custom models: train, list, get."""
         return Models(self, ("models",))
+
+    @functools.cached_property
+    def batches(self) -> Batches:
+        """Many calls of the image operations, every image saved, resumable (``Batch``)."""
+        return Batches(self, ("batches",))
 
     @property
     def base_url(self) -> str:
@@ -1173,3 +1184,94 @@ class Models(SyncGroup):
             APIError: Any other failure.
         """
         return self._run(self._target.get(model_id=model_id, **options))
+
+
+class Batches(SyncGroup):
+    """Many calls of the image operations, every image saved; see ``Batch`` for the details.
+
+    For results as items end, use ``Batch`` itself (``async with Batch(client, items) as
+    batch: async for result in batch``).
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncBatches: ...
+
+    def run(
+        self,
+        items: Iterable[BatchItem | str | Mapping[str, Any]],
+        *,
+        operation: str | BatchOperation = "v3.generate",
+        out_dir: str | Path | None = None,
+        manifest: str | Path | Manifest | None = None,
+        retry_failed: bool = False,
+        prices: PriceTable | None = None,
+        max_cost_usd_micros: int | None = None,
+        concurrency: int | None = None,
+        on_event: Callable[[BatchEvent], object] | None = None,
+    ) -> BatchReport:
+        """Run every item through this client; the report, every result in input order.
+
+        Args:
+            items: ``BatchItem``s, prompts, or parameter mappings.
+            operation: The operation of items that name none (``"v3.generate"``, ...).
+            out_dir: Where images are saved (checked writable before any call); ``None``
+                keeps the links only.
+            manifest: The manifest's path, for resuming; ``None`` for none.
+            retry_failed: Send again items that failed in an earlier run of the manifest.
+            prices: The price table; default Ideogram's list prices.
+            max_cost_usd_micros: Stop sending once this run's cost would pass it.
+            concurrency: The most calls under way at once; default twice the budget.
+            on_event: Called with each ``BatchEvent``.
+
+        Returns:
+            The report.
+
+        Raises:
+            IdeogramValidationError: ``out_dir`` cannot be written.
+            ManifestError: Another batch holds the manifest.
+            ValueError: An item is malformed, or a cap is set and an item has no price.
+        """
+        return self._run(
+            self._target.run(
+                items=items,
+                operation=operation,
+                out_dir=out_dir,
+                manifest=manifest,
+                retry_failed=retry_failed,
+                prices=prices,
+                max_cost_usd_micros=max_cost_usd_micros,
+                concurrency=concurrency,
+                on_event=on_event,
+            )
+        )
+
+    def estimate(
+        self,
+        items: Iterable[BatchItem | str | Mapping[str, Any]],
+        *,
+        operation: str | BatchOperation = "v3.generate",
+        manifest: str | Path | Manifest | None = None,
+        retry_failed: bool = False,
+        prices: PriceTable | None = None,
+    ) -> CostEstimate:
+        """What running ``items`` would cost; nothing is sent.
+
+        Args:
+            items: As for ``run``.
+            operation: As for ``run``.
+            manifest: The manifest a run would use: calls finished in it cost nothing.
+            retry_failed: Count items failed in the manifest as to be sent again.
+            prices: The price table; default Ideogram's list prices.
+
+        Returns:
+            The estimate.
+        """
+        return self._target.estimate(
+            items=items,
+            operation=operation,
+            manifest=manifest,
+            retry_failed=retry_failed,
+            prices=prices,
+        )
