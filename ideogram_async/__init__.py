@@ -45,6 +45,7 @@ from ._exceptions import (
     RequestTooLargeError,
     UnprocessableEntityError,
 )
+from ._jobs import Job, JobFailedError, JobStatus, JobTimeoutError, PollLimiter
 from ._models import (
     APIResponse,
     AssetIdentifier,
@@ -79,12 +80,25 @@ from ._types import (
     TimeoutTypes,
     UseClientDefault,
 )
+from ._v2._notices import ResponseBodyError
+from ._v2._results import (
+    DescribeV3Result,
+    DescribeV4Result,
+    GenerationOutput,
+    GenerationResult,
+    PriceQuote,
+    UsageBucket,
+    UsageLineItem,
+    UsageReport,
+)
+from ._v2._routes import V2_ROUTES, Route
 from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "USE_CLIENT_DEFAULT",
+    "V2_ROUTES",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -110,11 +124,15 @@ __all__ = [
     "DatasetFile",
     "DescribeModelVersion",
     "DescribeResponse",
+    "DescribeV3Result",
+    "DescribeV4Result",
     "Description",
     "FailedAsset",
     "FileInput",
     "ForegroundImage",
     "GeneratedImage",
+    "GenerationOutput",
+    "GenerationResult",
     "GetDatasetResponse",
     "GetModelResponse",
     "IdeogramError",
@@ -123,6 +141,10 @@ __all__ = [
     "ImageResolution",
     "InflightBudget",
     "InternalServerError",
+    "Job",
+    "JobFailedError",
+    "JobStatus",
+    "JobTimeoutError",
     "LayerizeTextResponse",
     "ListDatasetsResponse",
     "ListModelsResponse",
@@ -133,6 +155,8 @@ __all__ = [
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "PollLimiter",
+    "PriceQuote",
     "RateLimitError",
     "RemoveBackgroundResponse",
     "RenderingSpeed",
@@ -140,6 +164,8 @@ __all__ = [
     "RequestTooLargeError",
     "Resolution",
     "ResolutionV3",
+    "ResponseBodyError",
+    "Route",
     "StylePresetV3",
     "StyleType",
     "StyleTypeV3",
@@ -150,6 +176,9 @@ __all__ = [
     "UploadDatasetAssetsResponse",
     "UploadedAsset",
     "UpscaleFactor",
+    "UsageBucket",
+    "UsageLineItem",
+    "UsageReport",
     "UseClientDefault",
     "__version__",
 ]
