@@ -191,7 +191,7 @@ PALETTE = Field(
     "color_palette", "palette", doc="A preset name (``ember``...) or ``{'members': [...]}``."
 )
 CUSTOM = Field("custom_model_uri", "str", required=True, doc="``model/<name>/version/<version>``.")
-CHAR_AI = Field("character_reference_asset_identifiers", "assets")
+CHAR_AI = Field("character_reference_asset_identifiers", "assets", high=1)
 CHAR_COLL = Field("character_reference_collection_id", "str")
 CHAR_COLL_V = Field("character_reference_collection_version_id", "str")
 CHAR_FILES = Field("character_reference_images", "files", doc="One character reference image.")

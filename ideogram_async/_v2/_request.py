@@ -73,6 +73,8 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
         return _asset(name, value)
     if kind == "assets":
         items = [value] if isinstance(value, Mapping) or attrs.has(type(value)) else list(value)
+        if spec.high is not None and len(items) > spec.high:
+            fail(name, f"{len(items)} identifiers", f"at most {spec.high}")
         return [_asset(name, item) for item in items]
     if kind == "strs":
         items = [value] if isinstance(value, str) else list(value)

@@ -49,6 +49,7 @@ PRICES_USD_MICROS: dict[str, int] = {
 """Per-image prices the API quoted on 2026-10-10 (``v2-notes.md``); others quote 50,000."""
 _ESTIMATED = frozenset({"image/generate/auto", "image/remix/auto"})
 _SIZED = ("image/upscale/", "image/reframe/", "image/inpaint/")
+_NO_PROMPT = ("image/upscale/", "image/remove-background/", "design/layerize/")
 
 
 @attrs.define
@@ -136,8 +137,10 @@ class V2Emulator:
         if as_job:
             job = self._accept(path, route, body, seed, request.base_url)
             answer: dict[str, Any] = {"generation_id": job.generation_id}
-            if route.mode == "opt":
+            if route.mode == "opt" or path.startswith("image/reframe/"):
                 answer["seed"] = seed
+            if path.startswith("image/reframe/") and route.mode == "always":
+                answer.update(width=1024, height=1024)
             if path.startswith("video/") or path in ("tool/living-image", "tool/product-360-video"):
                 answer["created"] = _iso(job.created)
             if path.endswith("ideogram-4-5"):
@@ -175,7 +178,9 @@ class V2Emulator:
             url = self._store.put(png, "image/png", base_url)
             item: dict[str, Any] = {"url": url, "is_image_safe": True, "resolution": "1024x1024"}
             if not path.startswith("image/remove-background/"):
-                item.update(seed=seed + index, prompt=str(body.get("prompt", "")))
+                item["seed"] = seed + index
+            if not path.startswith(_NO_PROMPT):
+                item["prompt"] = str(body.get("prompt", ""))
             if path.startswith("design/layerize/"):
                 item.update(object_type="layerized_image", text_blocks=[])
             data.append(item)
