@@ -110,6 +110,10 @@ class V2(V2Operations):
                 (a ``dry_run`` sent to it could run and bill).
             APIError: The request failed.
         """
+        key = "/v2/" + path.removeprefix("/").removeprefix("v2/")
+        if key in ROUTES and not ROUTES[key].dry_run:
+            # A dry_run sent to an operation that does not declare it could run and bill.
+            fail("path", path, "an operation that declares dry_run")
         route, body = self._generic(path, fields, files)
         answer = await post(self._client, route, _typed(route), body, options, dry_run=True)
         return PriceQuote.from_wire(answer.body, answer.response)
@@ -184,6 +188,10 @@ class V2(V2Operations):
             body[name] = value
         typed = _typed(route)
         if typed is not None:
+            known = {f.name for f in typed.fields}
+            for name in body:
+                if name not in known and name != "webhook_url":
+                    fail(name, body[name], f"a field of {route.path}: " + ", ".join(sorted(known)))
             body = validate(typed, route, body)
         else:
             for name, limit in route.files.items():
