@@ -5,6 +5,18 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
+from ._batch import Batch, estimate_batch
+from ._batch_models import (
+    BatchEvent,
+    BatchImage,
+    BatchItem,
+    BatchItemError,
+    BatchProgress,
+    BatchReport,
+    BatchResult,
+    CostEstimate,
+)
+from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
 from ._budget import InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
@@ -46,6 +58,7 @@ from ._exceptions import (
     UnprocessableEntityError,
 )
 from ._jobs import Job, JobFailedError, JobStatus, JobTimeoutError, PollLimiter
+from ._manifest import Manifest, ManifestError
 from ._models import (
     APIResponse,
     AssetIdentifier,
@@ -71,6 +84,7 @@ from ._models import (
     UploadedAsset,
 )
 from ._palette import ColorPalette, ColorPaletteMember
+from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
 from ._retry import Attempt
 from ._types import (
     USE_CLIENT_DEFAULT,
@@ -97,6 +111,7 @@ from ._version import __version__
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "IDEOGRAM_LIST_PRICES",
     "USE_CLIENT_DEFAULT",
     "V2_ROUTES",
     "APIConnectionError",
@@ -114,10 +129,21 @@ __all__ = [
     "AuthScheme",
     "AuthenticationError",
     "BadRequestError",
+    "Batch",
+    "BatchEvent",
+    "BatchImage",
+    "BatchItem",
+    "BatchItemError",
+    "BatchOperation",
+    "BatchProgress",
+    "BatchReport",
+    "BatchResult",
+    "BatchSubmission",
     "ColorPalette",
     "ColorPaletteMember",
     "ColorPalettePresetName",
     "ConfigurationError",
+    "CostEstimate",
     "CustomModel",
     "Dataset",
     "DatasetAssetFailureReason",
@@ -149,6 +175,9 @@ __all__ = [
     "ListDatasetsResponse",
     "ListModelsResponse",
     "MagicPromptOption",
+    "Manifest",
+    "ManifestError",
+    "MethodOperation",
     "Model",
     "ModelScope",
     "ModelStatus",
@@ -157,6 +186,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollLimiter",
     "PriceQuote",
+    "PriceTable",
     "RateLimitError",
     "RemoveBackgroundResponse",
     "RenderingSpeed",
@@ -180,5 +210,6 @@ __all__ = [
     "UsageLineItem",
     "UsageReport",
     "UseClientDefault",
+    "estimate_batch",
     "__version__",
 ]
