@@ -8,6 +8,7 @@ from typing import Any
 import ideogram_async as ia
 
 from ._exit import EXIT_CODES_HELP
+from ._v2 import add_v2_commands
 
 __all__ = ["DEFAULT_OUT", "MANIFEST_NAME", "build_parser"]
 
@@ -63,7 +64,8 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "default": "v3",
             "metavar": "MODEL",
             "help": "v3 (Ideogram 3.0, the default), legacy (the /generate route's default "
-            f"model), or a legacy model: {_values(ia.Model)}",
+            f"model), a legacy model: {_values(ia.Model)}, or a v2 model run as a job "
+            "(ideogram-4-5, nano-banana-2, ...: see ideogram quote --help)",
         },
     ),
     "aspect_ratio": (
@@ -325,4 +327,5 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "batch":
             _batch_options(sub.add_argument_group("resuming and cost"))
         sub.set_defaults(_options=options)
+    add_v2_commands(commands, common, _EPILOG)  # v2 hook: quote, job
     return parser
