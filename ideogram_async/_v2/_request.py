@@ -55,6 +55,9 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
             fail(name, value, "a non-empty string")
         if spec.high is not None and len(value) > spec.high:
             fail(name, f"{len(value)} characters", f"at most {spec.high} characters")
+        if name == "webhook_url" and not value.lower().startswith(("https://", "http://")):
+            # Ideogram takes HTTPS only; plain http is left for local receivers (the emulator).
+            fail(name, value, "an https:// URL")
         return value
     if kind in ("int", "num"):
         ok = isinstance(value, int) if kind == "int" else isinstance(value, (int, float))

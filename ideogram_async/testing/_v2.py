@@ -129,6 +129,12 @@ class V2Emulator:
             if not route.dry_run:
                 raise HTTPError(400, f"/v2/{path} does not take dry_run")
             return json_reply(self._quote(path, body))
+        check_url = getattr(self._webhooks(), "check_url", None)
+        if "webhook_url" in body and check_url is not None:
+            try:
+                check_url(body["webhook_url"])
+            except ValueError as exc:
+                raise HTTPError(422, f"webhook_url: {exc}") from exc
         as_job = route.mode == "always" or body.get("async") is True or "webhook_url" in body
         given = body.get("seed")
         seed = given if isinstance(given, int) else secrets.randbelow(2**31)
