@@ -94,6 +94,7 @@ from ._types import (
     TimeoutTypes,
     UseClientDefault,
 )
+from ._v2._batch import quote_batch
 from ._v2._notices import ResponseBodyError
 from ._v2._results import (
     DescribeV3Result,
@@ -211,5 +212,6 @@ __all__ = [
     "UsageReport",
     "UseClientDefault",
     "estimate_batch",
+    "quote_batch",
     "__version__",
 ]

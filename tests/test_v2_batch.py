@@ -77,3 +77,25 @@ def test_v2_operation_names_are_checked() -> None:
     for name in ("v2.generate_ideogram_9", "v2.describe_ideogram_4"):
         with pytest.raises(ValueError, match="no v2 operation"):
             operation_for(name)
+
+
+async def test_quote_batch_prices_v2_calls_by_quotes(tmp_path: Path) -> None:
+    """quote_batch asks the API's free quotes for v2 calls; nothing runs, nothing is billed."""
+    emulator = Emulator()
+    items: list[ia.BatchItem | str] = [ia.BatchItem.prompt("a fox", num_images=10), "an owl"]
+    async with emulator_client(emulator) as client:
+        quoted = await ia.quote_batch(client, items, operation="v2.generate_ideogram_4_5")
+    assert quoted.calls == 3  # 10 images split 8 + 2, then 1
+    assert quoted.usd_micros == 11 * 100_000
+    assert quoted.unpriced == ()
+    assert emulator.v2.jobs == {}
+    assert all(r.query == {"dry_run": ["true"]} for r in emulator.requests)
+
+
+async def test_quote_batch_uses_the_price_table_for_other_operations() -> None:
+    """For an operation without quotes, quote_batch is estimate_batch and sends nothing."""
+    emulator = Emulator()
+    async with emulator_client(emulator) as client:
+        quoted = await ia.quote_batch(client, ["a fox"], operation="v3.generate")
+    assert quoted == ia.estimate_batch(["a fox"], operation="v3.generate")
+    assert emulator.requests == []
