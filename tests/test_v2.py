@@ -101,6 +101,22 @@ async def test_invalid_input_is_refused_before_sending(call: Any, param: str, al
     assert sent == []
 
 
+async def test_ideogram_4_5_sizes_within_the_limits_are_sent() -> None:
+    """auto, source and WxH sizes inside the documented limits pass as given."""
+    sent: list[httpx.Request] = []
+    answer = {"generation_id": "g", "seed": 1, "generation_kind": "sampling", "data": []}
+    async with recording(answer, sent) as client:
+        for size in ("auto", "source", "2048x2048", "1536x1024", "2304x384"):
+            await client.v2.generate_ideogram_4_5(prompt="p", size=size)
+    assert [json.loads(r.read())["size"] for r in sent] == [
+        "auto",
+        "source",
+        "2048x2048",
+        "1536x1024",
+        "2304x384",
+    ]
+
+
 async def test_file_size_limits_are_per_field() -> None:
     """Describe takes 10 MB; precise edit takes the same image (its limit is 50 MB)."""
     big = PNG + b"\x00" * (11 * 1024 * 1024)

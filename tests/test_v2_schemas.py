@@ -39,6 +39,10 @@ def _value(field: Field, last: bool) -> Any:
         return "a lighthouse"
     if field.name == "webhook_url":
         return "https://hooks.example/ideogram"
+    if field.check == "size_45":
+        return "1024x1024"
+    if field.check == "multiple_of_16":
+        return 1024
     return _SAMPLES[field.kind]
 
 

@@ -50,6 +50,7 @@ class Field:
     max_bytes: int | None = None  # per file
     image: bool = True  # a file field that must be a PNG, JPEG or WebP image
     doc: str = ""
+    check: Literal["size_45", "multiple_of_16"] | None = None  # a documented rule of its own
 
 
 @attrs.frozen
@@ -532,8 +533,8 @@ OPS: tuple[Op, ...] = (
             PROMPT,
             Field("aspect_ratio", AR_V3),
             Field("resolution", RES_P),
-            Field("custom_width", "int"),
-            Field("custom_height", "int"),
+            Field("custom_width", "int", check="multiple_of_16"),
+            Field("custom_height", "int", check="multiple_of_16"),
             Field("quality", QUALITY_P),
             MAGIC_F,
             NUM,

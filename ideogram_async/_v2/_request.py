@@ -43,9 +43,29 @@ class V2Answer:
     response: httpx.Response
 
 
+def _size_45(value: str) -> None:
+    """Ideogram 4.5's ``size``: ``auto``, ``source``, or ``WxH`` within its documented limits."""
+    if value in ("auto", "source"):
+        return
+    width, sep, height = value.partition("x")
+    allowed = (
+        "auto, source, or WxH with sides multiples of 32 and at least 256, at most 2048x2048 "
+        "pixels in all, and a ratio of at most 6:1"
+    )
+    if not (sep and width.isdigit() and height.isdigit()):
+        fail("size", value, allowed)
+    w, h = int(width), int(height)
+    if w % 32 or h % 32 or min(w, h) < 256 or w * h > 2048 * 2048 or max(w, h) > 6 * min(w, h):
+        fail("size", value, allowed)
+
+
 def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
     """``value`` checked against ``spec``, as it goes on the wire."""
     name, kind = spec.name, spec.kind
+    if spec.check == "size_45" and isinstance(value, str):
+        _size_45(value)
+    if spec.check == "multiple_of_16" and isinstance(value, int) and value % 16:
+        fail(name, value, "a multiple of 16 (width x height at most 4,194,304 pixels)")
     if isinstance(kind, Enum):
         if not isinstance(value, str) or wire_value(value) not in kind.values:
             fail(name, value, "one of " + ", ".join(kind.values))
