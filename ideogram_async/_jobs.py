@@ -27,6 +27,7 @@ import httpx
 
 from ._exceptions import APIError, APIResponseParseError, IdeogramError, IdeogramValidationError
 from ._retry import decide, parse_retry_after
+from ._v2._notices import read_json
 
 if TYPE_CHECKING:
     from ._client import AsyncIdeogram
@@ -327,7 +328,15 @@ class Jobs:
                 error, outcome = _transport_failure(request, exc)
             else:
                 if response.is_success:
-                    return _json(response), response
+                    body = read_json("/v2/generations/{id}", response, maybe_billed=False)
+                    if "status" not in body:
+                        raise APIResponseParseError(
+                            "a poll's answer is not a GenerationResponse",
+                            request=request,
+                            response=response,
+                            body=body,
+                        )
+                    return body, response
                 error, outcome = _status_failure(request, response)
             decision = decide(outcome, number, self._policy, self._random.random())
             if outcome.status_code == 429:
@@ -335,23 +344,3 @@ class Jobs:
             if not decision.retry:
                 raise error
             await self._sleep(decision.delay)
-
-
-def _json(response: httpx.Response) -> Mapping[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise APIResponseParseError(
-            f"{response.status_code} response to a poll is not JSON",
-            request=response.request,
-            response=response,
-            body=response.text,
-        ) from exc
-    if not isinstance(body, dict) or "status" not in body:
-        raise APIResponseParseError(
-            "a poll's response is not a GenerationResponse",
-            request=response.request,
-            response=response,
-            body=body,
-        )
-    return body

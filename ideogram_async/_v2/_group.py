@@ -13,7 +13,8 @@ from .._checks import fail
 from .._types import USE_CLIENT_DEFAULT
 from ._base import _ops, job_from
 from ._generated import V2Operations, V2Quotes, V2Submissions
-from ._request import post, read_json, validate
+from ._notices import read_json
+from ._request import post, validate
 from ._results import GenerationResult, PriceQuote, UsageReport
 from ._routes import ROUTES, Route
 

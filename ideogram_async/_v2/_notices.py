@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
-from .._exceptions import APIStatusError
+from .._exceptions import APIResponseParseError, APIStatusError
 
-__all__ = ["ResponseBodyError", "check_body", "check_notices"]
+__all__ = ["ResponseBodyError", "check_body", "check_notices", "read_json"]
 
 _SUCCESSOR = re.compile(r'<([^>]*)>\s*;[^,]*rel="?successor-version"?', re.IGNORECASE)
 _warned: set[str] = set()
@@ -74,3 +74,28 @@ def check_body(path: str, response: httpx.Response, body: Any) -> None:
         reported_status=status if isinstance(status, int) else None,
         error=error,
     )
+
+
+def read_json(path: str, response: httpx.Response, *, maybe_billed: bool = True) -> dict[str, Any]:
+    """The JSON object of a 2xx answer, after its notices and any error it carries."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise APIResponseParseError(
+            f"{response.status_code} response to {path} is not JSON",
+            request=response.request,
+            response=response,
+            body=response.text,
+            maybe_billed=maybe_billed,
+        ) from exc
+    if not isinstance(body, dict):
+        raise APIResponseParseError(
+            f"{response.status_code} response to {path} is not a JSON object",
+            request=response.request,
+            response=response,
+            body=body,
+            maybe_billed=maybe_billed,
+        )
+    check_notices(path, response, body)
+    check_body(path, response, body)
+    return body

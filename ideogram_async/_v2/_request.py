@@ -19,12 +19,11 @@ import httpx
 
 from .._checks import fail, wire_value
 from .._encoding import merge
-from .._exceptions import APIResponseParseError
 from .._files import Upload, _read, sniff_image
 from .._params import _is_file_input
 from .._types import USE_CLIENT_DEFAULT, RequestOptions
 from ._fields import Enum, Field, Op
-from ._notices import check_body, check_notices
+from ._notices import read_json
 from ._routes import Route
 
 if TYPE_CHECKING:
@@ -272,28 +271,3 @@ async def post(
 
     response = await client._send(build, weight=weight, policy=policy)
     return V2Answer(read_json(route.path, response), response)
-
-
-def read_json(path: str, response: httpx.Response) -> dict[str, Any]:
-    """The JSON object of a 2xx answer, after its notices and any error it carries."""
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise APIResponseParseError(
-            f"{response.status_code} response to {path} is not JSON",
-            request=response.request,
-            response=response,
-            body=response.text,
-            maybe_billed=True,
-        ) from exc
-    if not isinstance(body, dict):
-        raise APIResponseParseError(
-            f"{response.status_code} response to {path} is not a JSON object",
-            request=response.request,
-            response=response,
-            body=body,
-            maybe_billed=True,
-        )
-    check_notices(path, response, body)
-    check_body(path, response, body)
-    return body
