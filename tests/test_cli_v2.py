@@ -39,7 +39,7 @@ def test_generate_with_a_v2_model_runs_it_as_a_job(
 ) -> None:
     """--model nano-banana-2 posts to its v2 route in its spelling, waits, and saves."""
     out = tmp_path / "out"
-    argv = ["generate", "a fox", "--model", "nano-banana-2", "--aspect-ratio", "16:9"]
+    argv = ["generate", "a fox", "--model", "nano-banana-2", "--aspect-ratio", "16x9"]
     code = main([*argv, "--emulator", "-n", "2", "-o", str(out)])
     assert code == 0
     files = sorted(out.iterdir())
