@@ -62,6 +62,7 @@ from ._exceptions import (
     RequestTooLargeError,
     UnprocessableEntityError,
 )
+from ._jobs import Job, JobFailedError, JobStatus, JobTimeoutError, PollLimiter
 from ._models import (
     APIResponse,
     AssetIdentifier,
@@ -97,6 +98,18 @@ from ._types import (
     TimeoutTypes,
     UseClientDefault,
 )
+from ._v2._notices import ResponseBodyError
+from ._v2._results import (
+    DescribeV3Result,
+    DescribeV4Result,
+    GenerationOutput,
+    GenerationResult,
+    PriceQuote,
+    UsageBucket,
+    UsageLineItem,
+    UsageReport,
+)
+from ._v2._routes import V2_ROUTES, Route
 from ._version import __version__
 from .webhooks import (
     WebhookEvent,
@@ -129,10 +142,12 @@ if TYPE_CHECKING:
     from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
     from ._manifest import Manifest, ManifestError
     from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
+    from ._v2._batch import quote_batch
 
 _LAZY = {
     "Batch": "._batch",
     "estimate_batch": "._batch",
+    "quote_batch": "._v2._batch",
     **dict.fromkeys(
         (
             "BatchEvent",
@@ -173,6 +188,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "IDEOGRAM_LIST_PRICES",
     "USE_CLIENT_DEFAULT",
+    "V2_ROUTES",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -214,11 +230,15 @@ __all__ = [
     "DescribeModelVersion",
     "DescribeModelVersionValue",
     "DescribeResponse",
+    "DescribeV3Result",
+    "DescribeV4Result",
     "Description",
     "FailedAsset",
     "FileInput",
     "ForegroundImage",
     "GeneratedImage",
+    "GenerationOutput",
+    "GenerationResult",
     "GetDatasetResponse",
     "GetModelResponse",
     "Ideogram",
@@ -228,6 +248,10 @@ __all__ = [
     "ImageResolution",
     "InflightBudget",
     "InternalServerError",
+    "Job",
+    "JobFailedError",
+    "JobStatus",
+    "JobTimeoutError",
     "LayerizeTextResponse",
     "ListDatasetsResponse",
     "ListModelsResponse",
@@ -245,6 +269,8 @@ __all__ = [
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "PollLimiter",
+    "PriceQuote",
     "PriceTable",
     "RateLimitError",
     "RemoveBackgroundResponse",
@@ -256,6 +282,8 @@ __all__ = [
     "ResolutionV3",
     "ResolutionV3Value",
     "ResolutionValue",
+    "ResponseBodyError",
+    "Route",
     "StylePresetV3",
     "StylePresetV3Value",
     "StyleType",
@@ -270,6 +298,9 @@ __all__ = [
     "UploadedAsset",
     "UpscaleFactor",
     "UpscaleFactorValue",
+    "UsageBucket",
+    "UsageLineItem",
+    "UsageReport",
     "UseClientDefault",
     "WebhookEvent",
     "WebhookHeaderError",
@@ -284,5 +315,6 @@ __all__ = [
     "__version__",
     "estimate_batch",
     "parse_jwks",
+    "quote_batch",
     "verify_webhook",
 ]

@@ -356,7 +356,10 @@ class Batch:
                 part.job_id = submission.job.id
                 await self._journal({"event": "accepted", "key": part.key, "job_id": part.job_id})
                 self._emit("accepted", state, job_id=part.job_id)
-                submission = attrs.evolve(submission, result=await submission.job.wait())
+                result = await submission.job.wait()
+                cost = submission.cost_usd_micros  # v2 hook: a job's status reports its cost
+                cost = getattr(result, "usage_cost_usd_micros", None) if cost is None else cost
+                submission = attrs.evolve(submission, result=result, cost_usd_micros=cost)
         except _ITEM_FAILURES as exc:
             error = BatchItemError.from_exception(exc, "request")
             part.status, part.error = "failed", error

@@ -138,6 +138,10 @@ def operation_for(operation: str | BatchOperation) -> BatchOperation:
     """
     if not isinstance(operation, str):
         return operation
+    if operation.startswith("v2."):  # v2 hook: every v2 operation runs as a job
+        from ._v2._batch import v2_operation
+
+        return v2_operation(operation)
     try:
         return IMAGE_OPERATIONS[operation]
     except KeyError:

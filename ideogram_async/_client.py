@@ -32,9 +32,11 @@ from ._exceptions import (
 from ._models import ForegroundImage, GeneratedImage
 from ._retry import Attempt, Failure, Outcome, RetryPolicy, decide, parse_retry_after
 from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
+from ._v2._notices import check_notices
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._jobs import Jobs
     from ._params import Params
     from ._resources.batches import Batches
     from ._resources.datasets import Datasets
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from ._resources.legacy import Legacy
     from ._resources.models import Models
     from ._resources.v3 import V3
+    from ._v2._group import V2
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncIdeogram"]
 
@@ -236,6 +239,20 @@ class AsyncIdeogram:
         from ._resources.batches import Batches
 
         return Batches(self)
+
+    @functools.cached_property
+    def v2(self) -> V2:
+        """Ideogram's v2 API (``/v2/...``): every image model, jobs, quotes, usage."""
+        from ._v2._group import V2
+
+        return V2(self)
+
+    @functools.cached_property
+    def jobs(self) -> Jobs:
+        """Generation jobs: resume one by id (``jobs.get(id)``), and the shared polling limit."""
+        from ._jobs import Jobs
+
+        return Jobs(self)
 
     def __repr__(self) -> str:
         return f"<AsyncIdeogram base_url={self._base_url!r} auth_scheme={self._auth_scheme!r}>"
@@ -436,6 +453,7 @@ class AsyncIdeogram:
                 body=response.text,
                 maybe_billed=True,
             ) from exc
+        check_notices(op.path, response, data)  # v2's hook: successor/deprecation warnings
         if isinstance(data, dict):
             data["response"] = response  # the result keeps the response it came from
         try:

@@ -6,14 +6,15 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from ._client import DEFAULT_TIMEOUT
 from ._client import AsyncIdeogram as _AsyncIdeogram
-from ._portal import SyncClient, SyncGroup
+from ._portal import SyncClient, SyncGroup, SyncHandle
 from ._types import USE_CLIENT_DEFAULT
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
     from pathlib import Path
     from typing import Any, Literal
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
         UpscaleFactor,
         UpscaleFactorValue,
     )
+    from ._jobs import Job as _AsyncJob
+    from ._jobs import Jobs as _AsyncJobs
+    from ._jobs import JobStatus
     from ._manifest import Manifest
     from ._models import (
         Dataset,
@@ -80,7 +84,63 @@ if TYPE_CHECKING:
     from ._resources.v3 import V3 as _AsyncV3
     from ._retry import Attempt
     from ._types import AuthScheme, FileInput, RequestOptions, TimeoutTypes, UseClientDefault
-__all__ = ["Batches", "Datasets", "Ideogram", "Images", "Legacy", "Models", "V3"]
+    from ._v2._generated import (
+        AspectRatioV3Auto,
+        AspectRatioV3Name,
+        AspectRatioV4Name,
+        Asset,
+        CharacterStyleType,
+        ColorPalettePreset,
+        GenerationQuality,
+        GptBackground,
+        MagicPromptMode,
+        NanoBanana2AspectRatio,
+        NanoBanana2ReframeAspectRatio,
+        NanoBananaProAspectRatio,
+        NanoBananaProReframeAspectRatio,
+        OutputResolution,
+        PImageResolution,
+        Quality45,
+        QualityGpt,
+        QualityLowMediumHigh,
+        RenderingSpeedV2,
+        ResolutionTier,
+        ResolutionTierLower,
+        ResolutionTierRemix,
+        ResolutionV3Name,
+        ResolutionV4Name,
+        StylePresetV2,
+        StyleTypeV2Name,
+        StyleTypeV3Name,
+        SubjectDetection,
+        UpscaleFactorTransparent,
+        UpscaleFactorV2,
+    )
+    from ._v2._generated import V2Quotes as _AsyncV2Quotes
+    from ._v2._generated import V2Submissions as _AsyncV2Submissions
+    from ._v2._group import V2 as _AsyncV2
+    from ._v2._results import (
+        DescribeV3Result,
+        DescribeV4Result,
+        GenerationResult,
+        PriceQuote,
+        UsageReport,
+    )
+__all__ = [
+    "Batches",
+    "Datasets",
+    "Ideogram",
+    "Images",
+    "Job",
+    "Jobs",
+    "Legacy",
+    "Models",
+    "V2",
+    "V2Quotes",
+    "V2Submissions",
+    "V3",
+]
+R = TypeVar("R")
 
 
 class Ideogram(SyncClient[_AsyncIdeogram]):
@@ -204,6 +264,16 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
     def batches(self) -> Batches:
         """Many calls of the image operations, every image saved, resumable (``Batch``)."""
         return Batches(self, ("batches",))
+
+    @functools.cached_property
+    def v2(self) -> V2:
+        """Ideogram's v2 API (``/v2/...``): every image model, jobs, quotes, usage."""
+        return V2(self, ("v2",))
+
+    @functools.cached_property
+    def jobs(self) -> Jobs:
+        """Generation jobs: resume one by id (``jobs.get(id)``), and the shared polling limit."""
+        return Jobs(self, ("jobs",))
 
     @property
     def base_url(self) -> str:
@@ -1274,4 +1344,9091 @@ class Batches(SyncGroup):
             manifest=manifest,
             retry_failed=retry_failed,
             prices=prices,
+        )
+
+
+class V2(SyncGroup):
+    """Ideogram's v2 API: ``/v2/{content}/{action}/{model}``. Every method takes ``RequestOptions``.
+
+    One method per operation and model (``generate_ideogram_4_5``, ``upscale_topaz_bloom_2``):
+    each takes exactly the fields that model takes. The same methods on ``submit`` return a
+    ``Job`` at once, and on ``quote`` a ``PriceQuote`` (only for operations that declare
+    ``dry_run``). ``submit_operation`` reaches every other ``/v2`` route (tools, workflows,
+    video). Enum values are lowercase in v2.
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncV2: ...
+
+    def generate_auto(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierLower | None = None,
+        category_id: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``auto``.
+
+        ``POST /v2/image/generate/auto``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
+            category_id: A category that guides the model choice.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_auto(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                resolution_tier=resolution_tier,
+                category_id=category_id,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``gpt-image-2``.
+
+        ``POST /v2/image/generate/gpt-image-2``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2_5_flare(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``gpt-image-2-5-flare``.
+
+        ``POST /v2/image/generate/gpt-image-2-5-flare``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2_5_flare(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                quality=quality,
+                background=background,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2_5_sunburst(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``gpt-image-2-5-sunburst``.
+
+        ``POST /v2/image/generate/gpt-image-2-5-sunburst``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2_5_sunburst(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                quality=quality,
+                background=background,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-2``.
+
+        ``POST /v2/image/generate/ideogram-2``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_2a(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-2a``.
+
+        ``POST /v2/image/generate/ideogram-2a``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_2a(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-3``.
+
+        ``POST /v2/image/generate/ideogram-3``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-3-character``.
+
+        ``POST /v2/image/generate/ideogram-3-character``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_character(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-3-custom-model``.
+
+        ``POST /v2/image/generate/ideogram-3-custom-model``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        upscale_factor: UpscaleFactorTransparent | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-3-transparent``.
+
+        ``POST /v2/image/generate/ideogram-3-transparent``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            upscale_factor: How much to enlarge. One of ``x1``, ``x2``, ``x4``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_transparent(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                upscale_factor=upscale_factor,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-4``.
+
+        ``POST /v2/image/generate/ideogram-4``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4(
+                prompt=prompt,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        size: str | None = None,
+        quality: Quality45 | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-4-5``.
+
+        ``POST /v2/image/generate/ideogram-4-5``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            size: ``auto`` (the default), ``source``, or ``WxH`` (sides multiples of 32).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_5(
+                prompt=prompt,
+                size=size,
+                quality=quality,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        stacked_custom_models: Sequence[Mapping[str, Any]] | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-4-custom-model``.
+
+        ``POST /v2/image/generate/ideogram-4-custom-model``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            stacked_custom_models: More custom models: ``{'custom_model_uri': ..., 'weight': ...}``.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                stacked_custom_models=stacked_custom_models,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        output_resolution: OutputResolution | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``ideogram-4-transparent``.
+
+        ``POST /v2/image/generate/ideogram-4-transparent``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            output_resolution: The output's resolution tier. One of ``1k``, ``2k``, ``4k``, ``8k``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_transparent(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                output_resolution=output_resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_nano_banana_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBanana2AspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``nano-banana-2``.
+
+        ``POST /v2/image/generate/nano-banana-2``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_nano_banana_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution_tier=resolution_tier,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_nano_banana_pro(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBananaProAspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``nano-banana-pro``.
+
+        ``POST /v2/image/generate/nano-banana-pro``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_nano_banana_pro(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution_tier=resolution_tier,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_p_image_ideogram(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: PImageResolution | None = None,
+        custom_width: int | None = None,
+        custom_height: int | None = None,
+        quality: GenerationQuality | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``p-image-ideogram``.
+
+        ``POST /v2/image/generate/p-image-ideogram``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution. One of ``1k``, ``2k``.
+            custom_width: The width in pixels (with ``custom_height``).
+            custom_height: The height in pixels (with ``custom_width``).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``, ``very_high``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_p_image_ideogram(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                custom_width=custom_width,
+                custom_height=custom_height,
+                quality=quality,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_z_image(
+        self,
+        *,
+        prompt: str,
+        resolution: str | None = None,
+        num_inference_steps: int | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Generate images with ``z-image``.
+
+        ``POST /v2/image/generate/z-image``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            num_inference_steps: The number of sampling steps.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_z_image(
+                prompt=prompt,
+                resolution=resolution,
+                num_inference_steps=num_inference_steps,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Repaint the masked part of an image with ``ideogram-3``.
+
+        ``POST /v2/image/inpaint/ideogram-3``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Repaint the masked part of an image with ``ideogram-3-character``.
+
+        ``POST /v2/image/inpaint/ideogram-3-character``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_codes: Style codes (8 hex digits each).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3_character(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_codes=style_codes,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Repaint the masked part of an image with ``ideogram-3-custom-model``.
+
+        ``POST /v2/image/inpaint/ideogram-3-custom-model``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def precise_edit_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        reference_images: FileInput | Sequence[FileInput] | None = None,
+        reference_image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        context_window: str | None = None,
+        quality: Quality45 | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Edit an image precisely with ``ideogram-4-5``.
+
+        ``POST /v2/image/precise-edit/ideogram-4-5``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The image to edit, 50 MB at most.
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A mask; it needs the source as a file.
+            reference_images: Up to 4 reference images.
+            reference_image_asset_identifiers: Reference images as asset identifiers.
+            context_window: How much of the image around the edit the model sees.
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.precise_edit_ideogram_4_5(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                reference_images=reference_images,
+                reference_image_asset_identifiers=reference_image_asset_identifiers,
+                context_window=context_window,
+                quality=quality,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_auto(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierRemix | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remix an image with ``auto``.
+
+        ``POST /v2/image/remix/auto``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_auto(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                resolution_tier=resolution_tier,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remix an image with ``ideogram-3``.
+
+        ``POST /v2/image/remix/ideogram-3``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remix an image with ``ideogram-3-character``.
+
+        ``POST /v2/image/remix/ideogram-3-character``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3_character(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remix an image with ``ideogram-3-custom-model``.
+
+        ``POST /v2/image/remix/ideogram-3-custom-model``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remix an image with ``ideogram-4``.
+
+        ``POST /v2/image/remix/ideogram-4``.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_4(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                num_images=num_images,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def reframe_auto(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``auto``.
+
+        ``POST /v2/image/reframe/auto``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_auto(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_bria_expand(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``bria-expand``.
+
+        ``POST /v2/image/reframe/bria-expand``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_bria_expand(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_gpt_image_2_5_flare(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityGpt | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``gpt-image-2-5-flare``.
+
+        ``POST /v2/image/reframe/gpt-image-2-5-flare``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_gpt_image_2_5_flare(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                quality=quality,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_ideogram_3(
+        self,
+        *,
+        resolution: ResolutionV3Name,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``ideogram-3``.
+
+        ``POST /v2/image/reframe/ideogram-3``.
+
+        Args:
+            resolution: The output's resolution.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_ideogram_3(
+                resolution=resolution,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                num_images=num_images,
+                seed=seed,
+                **options,
+            )
+        )
+
+    def reframe_nano_banana_2(
+        self,
+        *,
+        aspect_ratio: NanoBanana2ReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``nano-banana-2``.
+
+        ``POST /v2/image/reframe/nano-banana-2``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_nano_banana_2(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_nano_banana_pro(
+        self,
+        *,
+        aspect_ratio: NanoBananaProReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Extend an image to a new frame with ``nano-banana-pro``.
+
+        ``POST /v2/image/reframe/nano-banana-pro``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_nano_banana_pro(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                resolution_tier=resolution_tier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def upscale_auto(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``auto``.
+
+        ``POST /v2/image/upscale/auto``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_auto(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_nano_banana_pro(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``nano-banana-pro``.
+
+        ``POST /v2/image/upscale/nano-banana-pro``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_nano_banana_pro(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                resolution_tier=resolution_tier,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_bloom_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        creativity: float | None = None,
+        color_preservation: bool | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``topaz-bloom-2``.
+
+        ``POST /v2/image/upscale/topaz-bloom-2``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            creativity: A setting of the upscaler (the server checks its range).
+            color_preservation: Keep the source's colours.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_bloom_2(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                upscale_factor=upscale_factor,
+                creativity=creativity,
+                color_preservation=color_preservation,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_redefine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        autoprompt: bool | None = None,
+        creativity: float | None = None,
+        denoise: float | None = None,
+        detail: bool | None = None,
+        detail_strength: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        sharpen: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        texture: float | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``topaz-redefine``.
+
+        ``POST /v2/image/upscale/topaz-redefine``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            autoprompt: Let the upscaler write its own prompt.
+            creativity: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler (the server checks its range).
+            detail: Add detail.
+            detail_strength: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            texture: A setting of the upscaler (the server checks its range).
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_redefine(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                upscale_factor=upscale_factor,
+                autoprompt=autoprompt,
+                creativity=creativity,
+                denoise=denoise,
+                detail=detail,
+                detail_strength=detail_strength,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                sharpen=sharpen,
+                subject_detection=subject_detection,
+                texture=texture,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_standard_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``topaz-standard-2``.
+
+        ``POST /v2/image/upscale/topaz-standard-2``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_standard_2(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                denoise=denoise,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                fix_compression=fix_compression,
+                sharpen=sharpen,
+                strength=strength,
+                subject_detection=subject_detection,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_text_refine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``topaz-text-refine``.
+
+        ``POST /v2/image/upscale/topaz-text-refine``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_text_refine(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                denoise=denoise,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                fix_compression=fix_compression,
+                sharpen=sharpen,
+                strength=strength,
+                subject_detection=subject_detection,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_wonder_3_5(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        enhancement_strength: QualityLowMediumHigh | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Upscale an image with ``topaz-wonder-3-5``.
+
+        ``POST /v2/image/upscale/topaz-wonder-3-5``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_wonder_3_5(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                enhancement_strength=enhancement_strength,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remove_background_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remove an image's background with ``ideogram-1``.
+
+        ``POST /v2/image/remove-background/ideogram-1``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remove_background_ideogram_1(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remove_object_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        store_assets: bool | None = None,
+        seed: int | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Remove the masked object from an image with ``ideogram-1``.
+
+        ``POST /v2/image/remove-object/ideogram-1``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            store_assets: Store the results as assets.
+            seed: 0 to 2147483647, for repeatable results.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remove_object_ideogram_1(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                store_assets=store_assets,
+                seed=seed,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def replace_background_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityLowMediumHigh | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Replace an image's background with ``gpt-image-2``.
+
+        ``POST /v2/image/replace-background/gpt-image-2``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
+                ``high``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.replace_background_gpt_image_2(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                quality=quality,
+                num_images=num_images,
+                private=private,
+                **options,
+            )
+        )
+
+    def replace_background_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Replace an image's background with ``ideogram-3``.
+
+        ``POST /v2/image/replace-background/ideogram-3``.
+
+        The API runs it as a job only; this submits it and waits for the result.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            JobFailedError: The job failed.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.replace_background_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                rendering_speed=rendering_speed,
+                num_images=num_images,
+                private=private,
+                **options,
+            )
+        )
+
+    def describe_ideogram_3(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> DescribeV3Result:
+        """Describe an image with ``ideogram-3``.
+
+        ``POST /v2/image/describe/ideogram-3``.
+
+        Args:
+            image: The image to describe, 10 MB at most.
+            image_asset_identifier: The source image as an asset identifier.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``DescribeV3Result``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.describe_ideogram_3(
+                image=image, image_asset_identifier=image_asset_identifier, **options
+            )
+        )
+
+    def describe_ideogram_4(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        include_bbox: bool | None = None,
+        include_style_descriptions: bool | None = None,
+        include_tags: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> DescribeV4Result:
+        """Describe an image with ``ideogram-4``.
+
+        ``POST /v2/image/describe/ideogram-4``.
+
+        Args:
+            image: The image to describe, 10 MB at most.
+            image_asset_identifier: The source image as an asset identifier.
+            include_bbox: Include bounding boxes of the elements.
+            include_style_descriptions: Include descriptions of the style.
+            include_tags: Include tags.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``DescribeV4Result``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.describe_ideogram_4(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                include_bbox=include_bbox,
+                include_style_descriptions=include_style_descriptions,
+                include_tags=include_tags,
+                **options,
+            )
+        )
+
+    def layerize_ideogram_3(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        font_candidate_files: FileInput | Sequence[FileInput] | None = None,
+        prompt: str | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> GenerationResult:
+        """Split a design into its layers with ``ideogram-3``.
+
+        ``POST /v2/design/layerize/ideogram-3``.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            font_candidate_files: Font files to match the text against.
+            prompt: Text guiding the operation.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.layerize_ideogram_3(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                font_candidate_files=font_candidate_files,
+                prompt=prompt,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    @functools.cached_property
+    def submit(self) -> V2Submissions:
+        """The operations submitted as jobs: each returns a ``Job`` as soon as it is accepted."""
+        return V2Submissions(self._root, ("v2", "submit"))
+
+    @functools.cached_property
+    def quote(self) -> V2Quotes:
+        """Free price quotes (``dry_run``) for the operations that declare them."""
+        return V2Quotes(self._root, ("v2", "quote"))
+
+    def submit_operation(
+        self,
+        path: str,
+        *,
+        fields: Mapping[str, Any] | None = None,
+        files: Mapping[str, FileInput | Sequence[FileInput]] | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit any known ``/v2`` operation as a job: tools, workflows, video and the rest.
+
+        The route must be in the SDK's route table (from the 2026-10-07 spec). Files go only in
+        the file fields the route declares, within its limits; a route the SDK types (an image
+        operation) has its fields checked as its typed method would.
+
+        Args:
+            path: The route, as ``/v2/tool/vectorizer`` or ``tool/vectorizer``.
+            fields: The body fields (asset identifiers as mappings); never ``async``.
+            files: Uploads by field name; one file, or a list for list fields.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to.
+            **options: Per-call ``RequestOptions``.
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: Unknown route, one that answers at once (describe), or a
+                field or file the route does not take.
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.submit_operation(
+                        path=path, fields=fields, files=files, webhook_url=webhook_url, **options
+                    )
+                ),
+            ),
+        )
+
+    def quote_operation(
+        self,
+        path: str,
+        *,
+        fields: Mapping[str, Any] | None = None,
+        files: Mapping[str, FileInput | Sequence[FileInput]] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price any known ``/v2`` operation that declares ``dry_run``; nothing runs or bills.
+
+        Args:
+            path: The route, as ``/v2/tool/vectorizer`` or ``tool/vectorizer``.
+            fields: The body fields, as for ``submit_operation``.
+            files: Uploads by field name.
+            **options: Per-call ``RequestOptions``.
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: Unknown route, or one that does not declare ``dry_run``
+                (a ``dry_run`` sent to it could run and bill).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.quote_operation(path=path, fields=fields, files=files, **options)
+        )
+
+    def account_usage(
+        self,
+        *,
+        start_time: dt.datetime | str,
+        end_time: dt.datetime | str | None = None,
+        bucket_width: str | None = None,
+        sources: Sequence[Literal["api", "app"]] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> UsageReport:
+        """Usage and spend of the account (``GET /v2/account/usage``), bucket by bucket.
+
+        Args:
+            start_time: The start of the period (a ``datetime`` or an ISO 8601 string).
+            end_time: Its end; default now.
+            bucket_width: The width of each bucket, as the API names it.
+            sources: ``api``, ``app`` or both; default both.
+            **options: Per-call ``RequestOptions`` (``extra_body`` adds query fields).
+
+        Returns:
+            The ``UsageReport``; money is ``Decimal`` (``cost_total``) and integer USD micros.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid.
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.account_usage(
+                start_time=start_time,
+                end_time=end_time,
+                bucket_width=bucket_width,
+                sources=sources,
+                **options,
+            )
+        )
+
+
+class V2Submissions(SyncGroup):
+    """The v2 operations submitted as jobs (``client.v2.submit``)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncV2Submissions: ...
+
+    def generate_auto(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierLower | None = None,
+        category_id: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``auto`` as a job.
+
+        ``POST /v2/image/generate/auto``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
+            category_id: A category that guides the model choice.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_auto(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        resolution_tier=resolution_tier,
+                        category_id=category_id,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        target_collection_id=target_collection_id,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``gpt-image-2`` as a job.
+
+        ``POST /v2/image/generate/gpt-image-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_gpt_image_2(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_gpt_image_2_5_flare(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``gpt-image-2-5-flare`` as a job.
+
+        ``POST /v2/image/generate/gpt-image-2-5-flare``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_gpt_image_2_5_flare(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        quality=quality,
+                        background=background,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        mask=mask,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_gpt_image_2_5_sunburst(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``gpt-image-2-5-sunburst`` as a job.
+
+        ``POST /v2/image/generate/gpt-image-2-5-sunburst``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_gpt_image_2_5_sunburst(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        quality=quality,
+                        background=background,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        mask=mask,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-2`` as a job.
+
+        ``POST /v2/image/generate/ideogram-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_2(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_2a(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-2a`` as a job.
+
+        ``POST /v2/image/generate/ideogram-2a``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_2a(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-3`` as a job.
+
+        ``POST /v2/image/generate/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_3(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        color_palette=color_palette,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-3-character`` as a job.
+
+        ``POST /v2/image/generate/ideogram-3-character``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_3_character(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        character_reference_images=character_reference_images,
+                        character_reference_asset_identifiers=character_reference_asset_identifiers,
+                        character_reference_collection_id=character_reference_collection_id,
+                        character_reference_collection_version_id=character_reference_collection_version_id,
+                        character_reference_mask=character_reference_mask,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-3-custom-model`` as a job.
+
+        ``POST /v2/image/generate/ideogram-3-custom-model``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_3_custom_model(
+                        prompt=prompt,
+                        custom_model_uri=custom_model_uri,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_images=style_reference_images,
+                        color_palette=color_palette,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_3_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        upscale_factor: UpscaleFactorTransparent | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-3-transparent`` as a job.
+
+        ``POST /v2/image/generate/ideogram-3-transparent``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            upscale_factor: How much to enlarge. One of ``x1``, ``x2``, ``x4``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_3_transparent(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        upscale_factor=upscale_factor,
+                        rendering_speed=rendering_speed,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-4`` as a job.
+
+        ``POST /v2/image/generate/ideogram-4``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_4(
+                        prompt=prompt,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        size: str | None = None,
+        quality: Quality45 | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-4-5`` as a job.
+
+        ``POST /v2/image/generate/ideogram-4-5``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            size: ``auto`` (the default), ``source``, or ``WxH`` (sides multiples of 32).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_4_5(
+                        prompt=prompt,
+                        size=size,
+                        quality=quality,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        mask=mask,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_4_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        stacked_custom_models: Sequence[Mapping[str, Any]] | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-4-custom-model`` as a job.
+
+        ``POST /v2/image/generate/ideogram-4-custom-model``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            stacked_custom_models: More custom models: ``{'custom_model_uri': ..., 'weight': ...}``.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_4_custom_model(
+                        prompt=prompt,
+                        custom_model_uri=custom_model_uri,
+                        stacked_custom_models=stacked_custom_models,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_ideogram_4_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        output_resolution: OutputResolution | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``ideogram-4-transparent`` as a job.
+
+        ``POST /v2/image/generate/ideogram-4-transparent``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            output_resolution: The output's resolution tier. One of ``1k``, ``2k``, ``4k``, ``8k``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_ideogram_4_transparent(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        output_resolution=output_resolution,
+                        rendering_speed=rendering_speed,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_nano_banana_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBanana2AspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``nano-banana-2`` as a job.
+
+        ``POST /v2/image/generate/nano-banana-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_nano_banana_2(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution_tier=resolution_tier,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_nano_banana_pro(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBananaProAspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``nano-banana-pro`` as a job.
+
+        ``POST /v2/image/generate/nano-banana-pro``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_nano_banana_pro(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution_tier=resolution_tier,
+                        images=images,
+                        image_asset_identifiers=image_asset_identifiers,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_p_image_ideogram(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: PImageResolution | None = None,
+        custom_width: int | None = None,
+        custom_height: int | None = None,
+        quality: GenerationQuality | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``p-image-ideogram`` as a job.
+
+        ``POST /v2/image/generate/p-image-ideogram``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution. One of ``1k``, ``2k``.
+            custom_width: The width in pixels (with ``custom_height``).
+            custom_height: The height in pixels (with ``custom_width``).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``, ``very_high``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_p_image_ideogram(
+                        prompt=prompt,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        custom_width=custom_width,
+                        custom_height=custom_height,
+                        quality=quality,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def generate_z_image(
+        self,
+        *,
+        prompt: str,
+        resolution: str | None = None,
+        num_inference_steps: int | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit generate with ``z-image`` as a job.
+
+        ``POST /v2/image/generate/z-image``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            num_inference_steps: The number of sampling steps.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.generate_z_image(
+                        prompt=prompt,
+                        resolution=resolution,
+                        num_inference_steps=num_inference_steps,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def inpaint_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit inpaint with ``ideogram-3`` as a job.
+
+        ``POST /v2/image/inpaint/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.inpaint_ideogram_3(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        mask=mask,
+                        mask_asset_identifier=mask_asset_identifier,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def inpaint_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit inpaint with ``ideogram-3-character`` as a job.
+
+        ``POST /v2/image/inpaint/ideogram-3-character``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_codes: Style codes (8 hex digits each).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.inpaint_ideogram_3_character(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        mask=mask,
+                        mask_asset_identifier=mask_asset_identifier,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        character_reference_images=character_reference_images,
+                        character_reference_asset_identifiers=character_reference_asset_identifiers,
+                        character_reference_collection_id=character_reference_collection_id,
+                        character_reference_collection_version_id=character_reference_collection_version_id,
+                        character_reference_mask=character_reference_mask,
+                        style_codes=style_codes,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def inpaint_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit inpaint with ``ideogram-3-custom-model`` as a job.
+
+        ``POST /v2/image/inpaint/ideogram-3-custom-model``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.inpaint_ideogram_3_custom_model(
+                        prompt=prompt,
+                        custom_model_uri=custom_model_uri,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        mask=mask,
+                        mask_asset_identifier=mask_asset_identifier,
+                        rendering_speed=rendering_speed,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        magic_prompt=magic_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def precise_edit_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        reference_images: FileInput | Sequence[FileInput] | None = None,
+        reference_image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        context_window: str | None = None,
+        quality: Quality45 | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit precise edit with ``ideogram-4-5`` as a job.
+
+        ``POST /v2/image/precise-edit/ideogram-4-5``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The image to edit, 50 MB at most.
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A mask; it needs the source as a file.
+            reference_images: Up to 4 reference images.
+            reference_image_asset_identifiers: Reference images as asset identifiers.
+            context_window: How much of the image around the edit the model sees.
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.precise_edit_ideogram_4_5(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        mask=mask,
+                        reference_images=reference_images,
+                        reference_image_asset_identifiers=reference_image_asset_identifiers,
+                        context_window=context_window,
+                        quality=quality,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remix_auto(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierRemix | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remix with ``auto`` as a job.
+
+        ``POST /v2/image/remix/auto``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remix_auto(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        image_weight=image_weight,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        resolution_tier=resolution_tier,
+                        style_type=style_type,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        color_palette=color_palette,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remix_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remix with ``ideogram-3`` as a job.
+
+        ``POST /v2/image/remix/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remix_ideogram_3(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        image_weight=image_weight,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        color_palette=color_palette,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remix_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remix with ``ideogram-3-character`` as a job.
+
+        ``POST /v2/image/remix/ideogram-3-character``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remix_ideogram_3_character(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        image_weight=image_weight,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_type=style_type,
+                        character_reference_images=character_reference_images,
+                        character_reference_asset_identifiers=character_reference_asset_identifiers,
+                        character_reference_collection_id=character_reference_collection_id,
+                        character_reference_collection_version_id=character_reference_collection_version_id,
+                        character_reference_mask=character_reference_mask,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_collection_id=style_reference_collection_id,
+                        style_reference_collection_version_id=style_reference_collection_version_id,
+                        style_reference_images=style_reference_images,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remix_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remix with ``ideogram-3-custom-model`` as a job.
+
+        ``POST /v2/image/remix/ideogram-3-custom-model``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remix_ideogram_3_custom_model(
+                        prompt=prompt,
+                        custom_model_uri=custom_model_uri,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        image_weight=image_weight,
+                        aspect_ratio=aspect_ratio,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_images=style_reference_images,
+                        color_palette=color_palette,
+                        magic_prompt=magic_prompt,
+                        negative_prompt=negative_prompt,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remix_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remix with ``ideogram-4`` as a job.
+
+        ``POST /v2/image/remix/ideogram-4``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remix_ideogram_4(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        image_weight=image_weight,
+                        resolution=resolution,
+                        rendering_speed=rendering_speed,
+                        num_images=num_images,
+                        private=private,
+                        enable_copyright_detection=enable_copyright_detection,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_auto(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``auto`` as a job.
+
+        ``POST /v2/image/reframe/auto``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_auto(
+                        aspect_ratio=aspect_ratio,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_bria_expand(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``bria-expand`` as a job.
+
+        ``POST /v2/image/reframe/bria-expand``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_bria_expand(
+                        aspect_ratio=aspect_ratio,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        seed=seed,
+                        private=private,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_gpt_image_2_5_flare(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityGpt | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``gpt-image-2-5-flare`` as a job.
+
+        ``POST /v2/image/reframe/gpt-image-2-5-flare``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_gpt_image_2_5_flare(
+                        aspect_ratio=aspect_ratio,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        quality=quality,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_ideogram_3(
+        self,
+        *,
+        resolution: ResolutionV3Name,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``ideogram-3`` as a job.
+
+        ``POST /v2/image/reframe/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            resolution: The output's resolution.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_ideogram_3(
+                        resolution=resolution,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        rendering_speed=rendering_speed,
+                        style_codes=style_codes,
+                        style_preset=style_preset,
+                        style_reference_asset_identifiers=style_reference_asset_identifiers,
+                        style_reference_images=style_reference_images,
+                        color_palette=color_palette,
+                        num_images=num_images,
+                        seed=seed,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_nano_banana_2(
+        self,
+        *,
+        aspect_ratio: NanoBanana2ReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``nano-banana-2`` as a job.
+
+        ``POST /v2/image/reframe/nano-banana-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_nano_banana_2(
+                        aspect_ratio=aspect_ratio,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def reframe_nano_banana_pro(
+        self,
+        *,
+        aspect_ratio: NanoBananaProReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit reframe with ``nano-banana-pro`` as a job.
+
+        ``POST /v2/image/reframe/nano-banana-pro``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.reframe_nano_banana_pro(
+                        aspect_ratio=aspect_ratio,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        resolution_tier=resolution_tier,
+                        num_images=num_images,
+                        seed=seed,
+                        private=private,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_auto(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``auto`` as a job.
+
+        ``POST /v2/image/upscale/auto``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_auto(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        upscale_factor=upscale_factor,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_nano_banana_pro(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``nano-banana-pro`` as a job.
+
+        ``POST /v2/image/upscale/nano-banana-pro``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_nano_banana_pro(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        prompt=prompt,
+                        resolution_tier=resolution_tier,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_topaz_bloom_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        creativity: float | None = None,
+        color_preservation: bool | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``topaz-bloom-2`` as a job.
+
+        ``POST /v2/image/upscale/topaz-bloom-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            creativity: A setting of the upscaler (the server checks its range).
+            color_preservation: Keep the source's colours.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_topaz_bloom_2(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        prompt=prompt,
+                        upscale_factor=upscale_factor,
+                        creativity=creativity,
+                        color_preservation=color_preservation,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_topaz_redefine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        autoprompt: bool | None = None,
+        creativity: float | None = None,
+        denoise: float | None = None,
+        detail: bool | None = None,
+        detail_strength: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        sharpen: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        texture: float | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``topaz-redefine`` as a job.
+
+        ``POST /v2/image/upscale/topaz-redefine``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            autoprompt: Let the upscaler write its own prompt.
+            creativity: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler (the server checks its range).
+            detail: Add detail.
+            detail_strength: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            texture: A setting of the upscaler (the server checks its range).
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_topaz_redefine(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        prompt=prompt,
+                        upscale_factor=upscale_factor,
+                        autoprompt=autoprompt,
+                        creativity=creativity,
+                        denoise=denoise,
+                        detail=detail,
+                        detail_strength=detail_strength,
+                        face_enhancement=face_enhancement,
+                        face_enhancement_creativity=face_enhancement_creativity,
+                        face_enhancement_strength=face_enhancement_strength,
+                        sharpen=sharpen,
+                        subject_detection=subject_detection,
+                        texture=texture,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_topaz_standard_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``topaz-standard-2`` as a job.
+
+        ``POST /v2/image/upscale/topaz-standard-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_topaz_standard_2(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        upscale_factor=upscale_factor,
+                        denoise=denoise,
+                        face_enhancement=face_enhancement,
+                        face_enhancement_creativity=face_enhancement_creativity,
+                        face_enhancement_strength=face_enhancement_strength,
+                        fix_compression=fix_compression,
+                        sharpen=sharpen,
+                        strength=strength,
+                        subject_detection=subject_detection,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_topaz_text_refine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``topaz-text-refine`` as a job.
+
+        ``POST /v2/image/upscale/topaz-text-refine``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_topaz_text_refine(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        upscale_factor=upscale_factor,
+                        denoise=denoise,
+                        face_enhancement=face_enhancement,
+                        face_enhancement_creativity=face_enhancement_creativity,
+                        face_enhancement_strength=face_enhancement_strength,
+                        fix_compression=fix_compression,
+                        sharpen=sharpen,
+                        strength=strength,
+                        subject_detection=subject_detection,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def upscale_topaz_wonder_3_5(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        enhancement_strength: QualityLowMediumHigh | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit upscale with ``topaz-wonder-3-5`` as a job.
+
+        ``POST /v2/image/upscale/topaz-wonder-3-5``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.upscale_topaz_wonder_3_5(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        upscale_factor=upscale_factor,
+                        enhancement_strength=enhancement_strength,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remove_background_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remove background with ``ideogram-1`` as a job.
+
+        ``POST /v2/image/remove-background/ideogram-1``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remove_background_ideogram_1(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def remove_object_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        store_assets: bool | None = None,
+        seed: int | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit remove object with ``ideogram-1`` as a job.
+
+        ``POST /v2/image/remove-object/ideogram-1``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            store_assets: Store the results as assets.
+            seed: 0 to 2147483647, for repeatable results.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.remove_object_ideogram_1(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        mask=mask,
+                        mask_asset_identifier=mask_asset_identifier,
+                        store_assets=store_assets,
+                        seed=seed,
+                        target_collection_id=target_collection_id,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def replace_background_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityLowMediumHigh | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit replace background with ``gpt-image-2`` as a job.
+
+        ``POST /v2/image/replace-background/gpt-image-2``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
+                ``high``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.replace_background_gpt_image_2(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        quality=quality,
+                        num_images=num_images,
+                        private=private,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def replace_background_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit replace background with ``ideogram-3`` as a job.
+
+        ``POST /v2/image/replace-background/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.replace_background_ideogram_3(
+                        prompt=prompt,
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        rendering_speed=rendering_speed,
+                        num_images=num_images,
+                        private=private,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+    def layerize_ideogram_3(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        font_candidate_files: FileInput | Sequence[FileInput] | None = None,
+        prompt: str | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        webhook_url: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Job[GenerationResult]:
+        """Submit layerize with ``ideogram-3`` as a job.
+
+        ``POST /v2/design/layerize/ideogram-3``.
+
+        Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            font_candidate_files: Font files to match the text against.
+            prompt: Text guiding the operation.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            webhook_url: An HTTPS URL Ideogram POSTs the result to when the job finishes.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``Job``; ``await job.wait()`` gives the ``GenerationResult``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return cast(
+            "Job[GenerationResult]",
+            Job(
+                self._root,
+                self._run(
+                    self._target.layerize_ideogram_3(
+                        image=image,
+                        image_asset_identifier=image_asset_identifier,
+                        font_candidate_files=font_candidate_files,
+                        prompt=prompt,
+                        seed=seed,
+                        private=private,
+                        target_collection_id=target_collection_id,
+                        webhook_url=webhook_url,
+                        **options,
+                    )
+                ),
+            ),
+        )
+
+
+class Job(SyncHandle, Generic[R]):
+    """A handle to one generation job.
+
+    Attributes:
+        id: The ``generation_id``; save it to resume with ``client.jobs.get(id)``.
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncJob[R]: ...
+
+    @property
+    def id(self) -> str:
+        """The async object's ``id``."""
+        return self._target.id
+
+    @property
+    def last(self) -> JobStatus[R] | None:
+        """The async object's ``last``."""
+        return self._target.last
+
+    def poll(self) -> JobStatus[R]:
+        """Ask once for the job's status.
+
+        Returns:
+            The status; ``result`` is set once it is ``completed``.
+
+        Raises:
+            APIError: The poll failed after its retries (a poll is never billed, so every
+                transient failure is retried).
+        """
+        return self._run(self._target.poll())
+
+    def wait(self, *, timeout: float | None = None) -> R:
+        """Poll until the job finishes, with a growing interval, and return its result.
+
+        Args:
+            timeout: Seconds to wait at most; ``None`` waits as long as it takes.
+
+        Returns:
+            The same typed result the operation gives when it runs synchronously.
+
+        Raises:
+            JobFailedError: The job failed (``failure_reason`` says why).
+            JobTimeoutError: ``timeout`` passed first; the job may still finish.
+            APIError: A poll failed after its retries.
+        """
+        return self._run(self._target.wait(timeout=timeout))
+
+
+class V2Quotes(SyncGroup):
+    """Price quotes of the v2 operations that declare ``dry_run``."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncV2Quotes: ...
+
+    def generate_auto(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierLower | None = None,
+        category_id: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``auto``: nothing runs or bills.
+
+        ``POST /v2/image/generate/auto``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
+            category_id: A category that guides the model choice.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_auto(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                resolution_tier=resolution_tier,
+                category_id=category_id,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``gpt-image-2``: nothing runs or bills.
+
+        ``POST /v2/image/generate/gpt-image-2``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2_5_flare(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``gpt-image-2-5-flare``: nothing runs or bills.
+
+        ``POST /v2/image/generate/gpt-image-2-5-flare``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2_5_flare(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                quality=quality,
+                background=background,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_gpt_image_2_5_sunburst(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        resolution: str | None = None,
+        quality: QualityGpt | None = None,
+        background: GptBackground | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``gpt-image-2-5-sunburst``: nothing runs or bills.
+
+        ``POST /v2/image/generate/gpt-image-2-5-sunburst``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            background: Whether the background is transparent or opaque. One of ``auto``,
+                ``transparent``, ``opaque``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_gpt_image_2_5_sunburst(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                quality=quality,
+                background=background,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-2``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-2``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_2a(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV2Name | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-2a``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-2a``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``render_3d``, ``anime``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_2a(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-3``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-3-character``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-3-character``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_character(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-3-custom-model``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-3-custom-model``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_3_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Auto | None = None,
+        upscale_factor: UpscaleFactorTransparent | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-3-transparent``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-3-transparent``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            upscale_factor: How much to enlarge. One of ``x1``, ``x2``, ``x4``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_3_transparent(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                upscale_factor=upscale_factor,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-4``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-4``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4(
+                prompt=prompt,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        size: str | None = None,
+        quality: Quality45 | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        mask: FileInput | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-4-5``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-4-5``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            size: ``auto`` (the default), ``source``, or ``WxH`` (sides multiples of 32).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            mask: A black-and-white mask: black marks the area to change.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_5(
+                prompt=prompt,
+                size=size,
+                quality=quality,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                mask=mask,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        stacked_custom_models: Sequence[Mapping[str, Any]] | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-4-custom-model``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-4-custom-model``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            stacked_custom_models: More custom models: ``{'custom_model_uri': ..., 'weight': ...}``.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                stacked_custom_models=stacked_custom_models,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_ideogram_4_transparent(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        output_resolution: OutputResolution | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``ideogram-4-transparent``: nothing runs or bills.
+
+        ``POST /v2/image/generate/ideogram-4-transparent``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            output_resolution: The output's resolution tier. One of ``1k``, ``2k``, ``4k``, ``8k``.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_ideogram_4_transparent(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                output_resolution=output_resolution,
+                rendering_speed=rendering_speed,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_nano_banana_2(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBanana2AspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``nano-banana-2``: nothing runs or bills.
+
+        ``POST /v2/image/generate/nano-banana-2``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_nano_banana_2(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution_tier=resolution_tier,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_nano_banana_pro(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: NanoBananaProAspectRatio | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        images: FileInput | Sequence[FileInput] | None = None,
+        image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``nano-banana-pro``: nothing runs or bills.
+
+        ``POST /v2/image/generate/nano-banana-pro``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            images: Input images to edit or combine.
+            image_asset_identifiers: Input images as asset identifiers.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_nano_banana_pro(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution_tier=resolution_tier,
+                images=images,
+                image_asset_identifiers=image_asset_identifiers,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_p_image_ideogram(
+        self,
+        *,
+        prompt: str,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: PImageResolution | None = None,
+        custom_width: int | None = None,
+        custom_height: int | None = None,
+        quality: GenerationQuality | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``p-image-ideogram``: nothing runs or bills.
+
+        ``POST /v2/image/generate/p-image-ideogram``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution. One of ``1k``, ``2k``.
+            custom_width: The width in pixels (with ``custom_height``).
+            custom_height: The height in pixels (with ``custom_width``).
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``, ``very_high``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_p_image_ideogram(
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                custom_width=custom_width,
+                custom_height=custom_height,
+                quality=quality,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def generate_z_image(
+        self,
+        *,
+        prompt: str,
+        resolution: str | None = None,
+        num_inference_steps: int | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price generate with ``z-image``: nothing runs or bills.
+
+        ``POST /v2/image/generate/z-image``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            resolution: The output's resolution.
+            num_inference_steps: The number of sampling steps.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.generate_z_image(
+                prompt=prompt,
+                resolution=resolution,
+                num_inference_steps=num_inference_steps,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price inpaint with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/image/inpaint/ideogram-3``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price inpaint with ``ideogram-3-character``: nothing runs or bills.
+
+        ``POST /v2/image/inpaint/ideogram-3-character``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_codes: Style codes (8 hex digits each).
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3_character(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_codes=style_codes,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def inpaint_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price inpaint with ``ideogram-3-custom-model``: nothing runs or bills.
+
+        ``POST /v2/image/inpaint/ideogram-3-custom-model``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.inpaint_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def precise_edit_ideogram_4_5(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        reference_images: FileInput | Sequence[FileInput] | None = None,
+        reference_image_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        context_window: str | None = None,
+        quality: Quality45 | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price precise edit with ``ideogram-4-5``: nothing runs or bills.
+
+        ``POST /v2/image/precise-edit/ideogram-4-5``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The image to edit, 50 MB at most.
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A mask; it needs the source as a file.
+            reference_images: Up to 4 reference images.
+            reference_image_asset_identifiers: Reference images as asset identifiers.
+            context_window: How much of the image around the edit the model sees.
+            quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.precise_edit_ideogram_4_5(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                reference_images=reference_images,
+                reference_image_asset_identifiers=reference_image_asset_identifiers,
+                context_window=context_window,
+                quality=quality,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_auto(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV4Name | None = None,
+        resolution: str | None = None,
+        resolution_tier: ResolutionTierRemix | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remix with ``auto``: nothing runs or bills.
+
+        ``POST /v2/image/remix/auto``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            resolution_tier: The output's size tier. One of ``1k``, ``2k``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_auto(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                resolution_tier=resolution_tier,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: StyleTypeV3Name | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remix with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/image/remix/ideogram-3``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``general``, ``realistic``, ``design``,
+                ``custom``, ``fiction``, ``stylized``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3_character(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_type: CharacterStyleType | None = None,
+        character_reference_images: FileInput | Sequence[FileInput] | None = None,
+        character_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        character_reference_collection_id: str | None = None,
+        character_reference_collection_version_id: str | None = None,
+        character_reference_mask: FileInput | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_collection_id: str | None = None,
+        style_reference_collection_version_id: str | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remix with ``ideogram-3-character``: nothing runs or bills.
+
+        ``POST /v2/image/remix/ideogram-3-character``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
+            character_reference_images: One character reference image.
+            character_reference_asset_identifiers: The character reference as an asset identifier.
+            character_reference_collection_id: A collection holding the character reference.
+            character_reference_collection_version_id: A version of that collection.
+            character_reference_mask: A mask of the character in its reference image.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_collection_id: A collection of style references.
+            style_reference_collection_version_id: A version of that collection.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3_character(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_type=style_type,
+                character_reference_images=character_reference_images,
+                character_reference_asset_identifiers=character_reference_asset_identifiers,
+                character_reference_collection_id=character_reference_collection_id,
+                character_reference_collection_version_id=character_reference_collection_version_id,
+                character_reference_mask=character_reference_mask,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_collection_id=style_reference_collection_id,
+                style_reference_collection_version_id=style_reference_collection_version_id,
+                style_reference_images=style_reference_images,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_3_custom_model(
+        self,
+        *,
+        prompt: str,
+        custom_model_uri: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        aspect_ratio: AspectRatioV3Name | None = None,
+        resolution: ResolutionV3Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        magic_prompt: MagicPromptMode | None = None,
+        negative_prompt: str | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remix with ``ideogram-3-custom-model``: nothing runs or bills.
+
+        ``POST /v2/image/remix/ideogram-3-custom-model``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            custom_model_uri: ``model/<name>/version/<version>``.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            aspect_ratio: The output's aspect ratio.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
+            negative_prompt: What to leave out.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_3_custom_model(
+                prompt=prompt,
+                custom_model_uri=custom_model_uri,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                aspect_ratio=aspect_ratio,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                magic_prompt=magic_prompt,
+                negative_prompt=negative_prompt,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remix_ideogram_4(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        image_weight: int | None = None,
+        resolution: ResolutionV4Name | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        enable_copyright_detection: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remix with ``ideogram-4``: nothing runs or bills.
+
+        ``POST /v2/image/remix/ideogram-4``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            image_weight: How much the source image weighs against the prompt.
+            resolution: The output's resolution.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            enable_copyright_detection: Flag images that may infringe copyright.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remix_ideogram_4(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                image_weight=image_weight,
+                resolution=resolution,
+                rendering_speed=rendering_speed,
+                num_images=num_images,
+                private=private,
+                enable_copyright_detection=enable_copyright_detection,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def reframe_auto(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``auto``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/auto``?dry_run=true.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_auto(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_bria_expand(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``bria-expand``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/bria-expand``?dry_run=true.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_bria_expand(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_gpt_image_2_5_flare(
+        self,
+        *,
+        aspect_ratio: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityGpt | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``gpt-image-2-5-flare``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/gpt-image-2-5-flare``?dry_run=true.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
+                ``medium``, ``high``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_gpt_image_2_5_flare(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                quality=quality,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_ideogram_3(
+        self,
+        *,
+        resolution: ResolutionV3Name,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        style_codes: str | Sequence[str] | None = None,
+        style_preset: StylePresetV2 | None = None,
+        style_reference_asset_identifiers: Asset | Sequence[Asset] | None = None,
+        style_reference_images: FileInput | Sequence[FileInput] | None = None,
+        color_palette: ColorPalettePreset | Mapping[str, Any] | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/ideogram-3``?dry_run=true.
+
+        Args:
+            resolution: The output's resolution.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            style_codes: Style codes (8 hex digits each).
+            style_preset: A style preset; not with style codes or style references.
+            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_images: Up to 10 style references, 25 MB each.
+            color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_ideogram_3(
+                resolution=resolution,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                rendering_speed=rendering_speed,
+                style_codes=style_codes,
+                style_preset=style_preset,
+                style_reference_asset_identifiers=style_reference_asset_identifiers,
+                style_reference_images=style_reference_images,
+                color_palette=color_palette,
+                num_images=num_images,
+                seed=seed,
+                **options,
+            )
+        )
+
+    def reframe_nano_banana_2(
+        self,
+        *,
+        aspect_ratio: NanoBanana2ReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``nano-banana-2``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/nano-banana-2``?dry_run=true.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_nano_banana_2(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def reframe_nano_banana_pro(
+        self,
+        *,
+        aspect_ratio: NanoBananaProReframeAspectRatio,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        num_images: int | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price reframe with ``nano-banana-pro``: nothing runs or bills.
+
+        ``POST /v2/image/reframe/nano-banana-pro``?dry_run=true.
+
+        Args:
+            aspect_ratio: The output's aspect ratio.
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            num_images: How many images, 1 to 8.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.reframe_nano_banana_pro(
+                aspect_ratio=aspect_ratio,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                resolution_tier=resolution_tier,
+                num_images=num_images,
+                seed=seed,
+                private=private,
+                **options,
+            )
+        )
+
+    def upscale_auto(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``auto``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/auto``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_auto(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_nano_banana_pro(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        resolution_tier: ResolutionTier | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``nano-banana-pro``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/nano-banana-pro``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_nano_banana_pro(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                resolution_tier=resolution_tier,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_bloom_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        creativity: float | None = None,
+        color_preservation: bool | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``topaz-bloom-2``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/topaz-bloom-2``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            creativity: A setting of the upscaler (the server checks its range).
+            color_preservation: Keep the source's colours.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_bloom_2(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                upscale_factor=upscale_factor,
+                creativity=creativity,
+                color_preservation=color_preservation,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_redefine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        prompt: str | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        autoprompt: bool | None = None,
+        creativity: float | None = None,
+        denoise: float | None = None,
+        detail: bool | None = None,
+        detail_strength: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        sharpen: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        texture: float | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``topaz-redefine``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/topaz-redefine``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            prompt: Text guiding the operation.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            autoprompt: Let the upscaler write its own prompt.
+            creativity: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler (the server checks its range).
+            detail: Add detail.
+            detail_strength: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            texture: A setting of the upscaler (the server checks its range).
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_redefine(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                prompt=prompt,
+                upscale_factor=upscale_factor,
+                autoprompt=autoprompt,
+                creativity=creativity,
+                denoise=denoise,
+                detail=detail,
+                detail_strength=detail_strength,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                sharpen=sharpen,
+                subject_detection=subject_detection,
+                texture=texture,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_standard_2(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``topaz-standard-2``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/topaz-standard-2``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_standard_2(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                denoise=denoise,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                fix_compression=fix_compression,
+                sharpen=sharpen,
+                strength=strength,
+                subject_detection=subject_detection,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_text_refine(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        denoise: float | None = None,
+        face_enhancement: bool | None = None,
+        face_enhancement_creativity: float | None = None,
+        face_enhancement_strength: float | None = None,
+        fix_compression: float | None = None,
+        sharpen: float | None = None,
+        strength: float | None = None,
+        subject_detection: SubjectDetection | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``topaz-text-refine``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/topaz-text-refine``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            denoise: A setting of the upscaler (the server checks its range).
+            face_enhancement: Enhance faces.
+            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
+            face_enhancement_strength: A setting of the upscaler (the server checks its range).
+            fix_compression: A setting of the upscaler (the server checks its range).
+            sharpen: A setting of the upscaler (the server checks its range).
+            strength: A setting of the upscaler (the server checks its range).
+            subject_detection: Which part of the image the upscaler treats as the subject. One of
+                ``all``, ``foreground``, ``background``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_text_refine(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                denoise=denoise,
+                face_enhancement=face_enhancement,
+                face_enhancement_creativity=face_enhancement_creativity,
+                face_enhancement_strength=face_enhancement_strength,
+                fix_compression=fix_compression,
+                sharpen=sharpen,
+                strength=strength,
+                subject_detection=subject_detection,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def upscale_topaz_wonder_3_5(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        upscale_factor: UpscaleFactorV2 | None = None,
+        enhancement_strength: QualityLowMediumHigh | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price upscale with ``topaz-wonder-3-5``: nothing runs or bills.
+
+        ``POST /v2/image/upscale/topaz-wonder-3-5``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
+            enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.upscale_topaz_wonder_3_5(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                upscale_factor=upscale_factor,
+                enhancement_strength=enhancement_strength,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remove_background_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remove background with ``ideogram-1``: nothing runs or bills.
+
+        ``POST /v2/image/remove-background/ideogram-1``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remove_background_ideogram_1(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def remove_object_ideogram_1(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        mask: FileInput | None = None,
+        mask_asset_identifier: Asset | None = None,
+        store_assets: bool | None = None,
+        seed: int | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price remove object with ``ideogram-1``: nothing runs or bills.
+
+        ``POST /v2/image/remove-object/ideogram-1``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            mask: A black-and-white mask: black marks the area to change.
+            mask_asset_identifier: The mask as an asset identifier.
+            store_assets: Store the results as assets.
+            seed: 0 to 2147483647, for repeatable results.
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.remove_object_ideogram_1(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                mask=mask,
+                mask_asset_identifier=mask_asset_identifier,
+                store_assets=store_assets,
+                seed=seed,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+    def replace_background_gpt_image_2(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        quality: QualityLowMediumHigh | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price replace background with ``gpt-image-2``: nothing runs or bills.
+
+        ``POST /v2/image/replace-background/gpt-image-2``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
+                ``high``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.replace_background_gpt_image_2(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                quality=quality,
+                num_images=num_images,
+                private=private,
+                **options,
+            )
+        )
+
+    def replace_background_ideogram_3(
+        self,
+        *,
+        prompt: str,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        rendering_speed: RenderingSpeedV2 | None = None,
+        num_images: int | None = None,
+        private: bool | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price replace background with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/image/replace-background/ideogram-3``?dry_run=true.
+
+        Args:
+            prompt: What to make (1 to 10,000 characters).
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
+                ``quality``.
+            num_images: How many images, 1 to 8.
+            private: Keep the output private (the server's default).
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.replace_background_ideogram_3(
+                prompt=prompt,
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                rendering_speed=rendering_speed,
+                num_images=num_images,
+                private=private,
+                **options,
+            )
+        )
+
+    def layerize_ideogram_3(
+        self,
+        *,
+        image: FileInput | None = None,
+        image_asset_identifier: Asset | None = None,
+        font_candidate_files: FileInput | Sequence[FileInput] | None = None,
+        prompt: str | None = None,
+        seed: int | None = None,
+        private: bool | None = None,
+        target_collection_id: str | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> PriceQuote:
+        """Price layerize with ``ideogram-3``: nothing runs or bills.
+
+        ``POST /v2/design/layerize/ideogram-3``?dry_run=true.
+
+        Args:
+            image: The source image (PNG, JPEG or WebP).
+            image_asset_identifier: The source image as an asset identifier.
+            font_candidate_files: Font files to match the text against.
+            prompt: Text guiding the operation.
+            seed: 0 to 2147483647, for repeatable results.
+            private: Keep the output private (the server's default).
+            target_collection_id: A collection to store the output in.
+            **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
+
+        Returns:
+            The ``PriceQuote``.
+
+        Raises:
+            IdeogramValidationError: A parameter is invalid (nothing was sent).
+            APIError: The request failed.
+        """
+        return self._run(
+            self._target.layerize_ideogram_3(
+                image=image,
+                image_asset_identifier=image_asset_identifier,
+                font_candidate_files=font_candidate_files,
+                prompt=prompt,
+                seed=seed,
+                private=private,
+                target_collection_id=target_collection_id,
+                **options,
+            )
+        )
+
+
+class Jobs(SyncGroup):
+    """Jobs of this client: resume one by id; the polling limit and intervals they share.
+
+    Attributes:
+        limiter: The client-wide ``PollLimiter`` (replace it to change the limit).
+        first_poll_delay: Seconds before a new job's first poll (default 1).
+        initial_interval: Seconds between the first polls (default 1).
+        max_interval: The longest interval between polls (default 10).
+        backoff: The factor the interval grows by after each pending poll (default 1.5).
+    """
+
+    if TYPE_CHECKING:
+
+        @property
+        def _target(self) -> _AsyncJobs: ...
+
+    @property
+    def limiter(self) -> Any:
+        """The async object's ``limiter``."""
+        return self._target.limiter
+
+    @property
+    def first_poll_delay(self) -> Any:
+        """The async object's ``first_poll_delay``."""
+        return self._target.first_poll_delay
+
+    @property
+    def initial_interval(self) -> Any:
+        """The async object's ``initial_interval``."""
+        return self._target.initial_interval
+
+    @property
+    def max_interval(self) -> Any:
+        """The async object's ``max_interval``."""
+        return self._target.max_interval
+
+    @property
+    def backoff(self) -> Any:
+        """The async object's ``backoff``."""
+        return self._target.backoff
+
+    def get(self, generation_id: str) -> Job[GenerationResult]:
+        """A handle to the job ``generation_id`` (saved from an earlier submission).
+
+        Args:
+            generation_id: The job's id.
+
+        Returns:
+            The job; ``await job.wait()`` polls it to its end. Nothing is resubmitted.
+
+        Raises:
+            IdeogramValidationError: The id is empty.
+        """
+        return cast(
+            "Job[GenerationResult]", Job(self._root, self._target.get(generation_id=generation_id))
         )

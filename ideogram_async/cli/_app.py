@@ -16,7 +16,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -34,6 +34,7 @@ from ._exit import ExitCode, exit_code_for
 from ._parser import MANIFEST_NAME, build_parser
 from ._progress import progress_for
 from ._report import document, dry_run_document, print_dry_run, print_human, print_json
+from ._v2 import V2_COMMANDS, keyword_parameters, run_v2_command, v2_generate
 
 __all__ = ["main"]
 
@@ -122,6 +123,8 @@ async def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "describe":
             return await _describe(args, out_dir)
+        if args.command in V2_COMMANDS:  # v2 hook
+            return await run_v2_command(args, out_dir, _open_client, _parse_params)
         job = _plan(args, out_dir)
         manifest = job.manifest
         if job.dry_run:
@@ -226,7 +229,7 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
         else:
             items = _read_prompts(args.prompts_file)
         items = [_with_defaults(item, defaults, extra_body, family) for item in items]
-        operation = f"{family}.generate"
+        operation = family if family.startswith("v2.") else f"{family}.generate"
         check_params(items, _keyword_parameters(operation))
         if command != "batch":
             return _Job(items, operation, concurrency=getattr(args, "concurrency", None))
@@ -254,10 +257,16 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
     return _Job([item], operation)
 
 
-def _generate_options(options: Mapping[str, Any]) -> tuple[Literal["v3", "legacy"], dict[str, Any]]:
+def _generate_options(options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """The model family ``--model`` names, and the other options in that family's spelling."""
     params = dict(options)
     model = str(params.pop("model", "v3")).strip()
+    try:
+        v2 = v2_generate(model, params)  # v2 hook: a v2 model is its own operation
+    except ValueError as exc:
+        raise CLIError(ExitCode.USAGE, str(exc)) from exc
+    if v2 is not None:
+        return v2
     if model.lower() in ("v3", "3", "3.0", "v_3"):
         return "v3", params
     for name, flag in _V3_ONLY.items():
@@ -272,7 +281,7 @@ def _with_defaults(
     item: ia.BatchItem,
     defaults: Mapping[str, Any],
     extra_body: Mapping[str, Any],
-    family: Literal["v3", "legacy"],
+    family: str,
 ) -> ia.BatchItem:
     """The item with the command's options under its own, in the family's spelling."""
     params = {**defaults, **item.params}
@@ -299,6 +308,8 @@ def _keyword_parameters(operation: str) -> list[str]:
     from ideogram_async._resources.v3 import V3
 
     group, _, name = operation.partition(".")
+    if group == "v2":  # v2 hook
+        return keyword_parameters(operation)
     method: Callable[..., Awaitable[Any]] = getattr(V3 if group == "v3" else Legacy, name)
     return [
         name

@@ -8,6 +8,7 @@ from typing import Any
 import ideogram_async as ia
 
 from ._exit import EXIT_CODES_HELP
+from ._v2 import add_v2_commands, v2_models
 
 __all__ = ["DEFAULT_OUT", "MANIFEST_NAME", "build_parser"]
 
@@ -56,7 +57,7 @@ def _choice(*enum_classes: Any, listed: int = 16) -> Any:
 
 def _model(text: str) -> str:
     """``v3``, ``legacy`` or a legacy model, spelt as the API spells it."""
-    if text in ("v3", "legacy"):
+    if text in ("v3", "legacy") or text in v2_models():
         return text
     try:
         return str(_choice(ia.Model)(text))
@@ -112,7 +113,8 @@ _OPTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "default": "v3",
             "metavar": "MODEL",
             "help": "v3 (Ideogram 3.0, the default), legacy (the /generate route's default "
-            f"model), or a legacy model: {_values(ia.Model)}",
+            f"model), a legacy model: {_values(ia.Model)}, or a v2 model run as a job "
+            "(ideogram-4-5, nano-banana-2, ...: see ideogram quote --help)",
         },
     ),
     "aspect_ratio": (
@@ -402,4 +404,5 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "batch":
             _batch_options(sub.add_argument_group("resuming and cost"))
         sub.set_defaults(_options=options)
+    add_v2_commands(commands, common, _EPILOG)  # v2 hook: quote, job
     return parser

@@ -19,6 +19,7 @@ from ._generate import OPERATIONS, ImageOps, OpSpec
 from ._http import HTTPError, Incoming, Reply, json_reply
 from ._multipart import FilePart, read_body
 from ._store import IMAGE_ROUTE, EmulatorStats, Settings, Store
+from ._v2 import V2Emulator
 from ._webhooks import JWKS_ROUTE, WebhookSender
 
 __all__ = ["EmulatedConnectionReset", "Emulator", "FaultMode", "RecordedRequest"]
@@ -166,6 +167,8 @@ class Emulator:
         self._images = ImageOps(self._settings, self.stats, self._store, self._custom.available)
         self._faults: list[_Fault] = []
         self.webhooks = WebhookSender(clock=clock)
+        # v2 routes and jobs (``emulator.v2.job_delay``...); webhooks through ``self.webhooks``.
+        self.v2 = V2Emulator(self._settings, self.stats, self._store, lambda: self.webhooks)
         self._routes = self._make_routes()
 
     def __repr__(self) -> str:
@@ -319,6 +322,7 @@ class Emulator:
             ("GET", "/models/(?P<model_id>[^/]+)", custom.get_model),
         ]
         table += [("POST", re.escape(path), image_op(spec)) for path, spec in OPERATIONS.items()]
+        table += self.v2.routes()
         routes = [_Route(m, re.compile(p), h) for m, p, h in table]
         for method in ("GET", "HEAD"):
             routes.append(_Route(method, IMAGE_ROUTE, self._serve_image, needs_key=False))
