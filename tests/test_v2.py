@@ -292,7 +292,7 @@ async def test_webhook_url_jobs_call_the_webhook_seam() -> None:
             delivered.append((url, generation_id, body))
 
     emulator = Emulator()
-    emulator.webhooks = Sender()  # type: ignore[attr-defined]
+    emulator.webhooks = Sender()  # type: ignore[assignment]
     async with emulator.client() as client:
         job = await client.v2.submit.generate_ideogram_4(
             prompt="p", webhook_url="https://hooks.example/in"
