@@ -74,7 +74,25 @@ nitpick_ignore_regex = [
     (r"py:class", r"(Unpack|Path|IO|Any|Mapping|Sequence|Callable|Awaitable|AsyncIterator)"),
     (r"py:class", r"(Iterator|Iterable|Decimal|TracebackType|datetime|PathLike)"),
     (r"py:class", r"(Timeout|URL|Response|Request|AsyncClient|AsyncBaseTransport)"),
+    (r"py:class", r"dt\.datetime"),
+    # Private helpers a public signature names (a TypeVar, a protocol of the batch engine's
+    # seam, a manifest record): they have no page of their own.
+    (r"py:class", r"ideogram_async\._[a-z_.]+\.\w+"),
 ]
+
+
+def _v2_type_aliases() -> list[tuple[str, str]]:
+    """The v2 methods' per-model ``Literal`` aliases: their values are in each signature."""
+    from ideogram_async._v2 import _generated
+
+    return [
+        ("py:class", re.escape(name))
+        for name, value in vars(_generated).items()
+        if name[:1].isupper() and not isinstance(value, type)
+    ]
+
+
+nitpick_ignore_regex += _v2_type_aliases()
 
 
 _TABLE_LINK = re.compile(r"^\|\s*\[[^\]]*\]\(([\w./-]+)\.md\)")

@@ -77,7 +77,7 @@ class Batch:
 
     Args:
         client: The client; its in-flight budget limits the calls.
-        items: The work: ``BatchItem``s, prompts (``str``), or parameter mappings.
+        items: The work: ``BatchItem`` objects, prompts (``str``), or parameter mappings.
         operation: The operation of items that name none: a name such as ``"v3.generate"``
             or ``"legacy.remix"``, or a ``BatchOperation`` adapter.
         out_dir: Where images are saved (created if needed, and checked writable before any

@@ -1259,8 +1259,8 @@ class Models(SyncGroup):
 class Batches(SyncGroup):
     """Many calls of the image operations, every image saved; see ``Batch`` for the details.
 
-    For results as items end, use ``Batch`` itself (``async with Batch(client, items) as
-    batch: async for result in batch``).
+    For results as items end, use ``Batch`` itself:
+    ``async with Batch(client, items) as batch``, then ``async for result in batch``.
     """
 
     if TYPE_CHECKING:
@@ -1284,7 +1284,7 @@ class Batches(SyncGroup):
         """Run every item through this client; the report, every result in input order.
 
         Args:
-            items: ``BatchItem``s, prompts, or parameter mappings.
+            items: ``BatchItem`` objects, prompts, or parameter mappings.
             operation: The operation of items that name none (``"v3.generate"``, ...).
             out_dir: Where images are saved (checked writable before any call); ``None``
                 keeps the links only.

@@ -19,8 +19,8 @@ __all__ = ["Batches"]
 class Batches(Resource):
     """Many calls of the image operations, every image saved; see ``Batch`` for the details.
 
-    For results as items end, use ``Batch`` itself (``async with Batch(client, items) as
-    batch: async for result in batch``).
+    For results as items end, use ``Batch`` itself:
+    ``async with Batch(client, items) as batch``, then ``async for result in batch``.
     """
 
     async def run(
@@ -39,7 +39,7 @@ class Batches(Resource):
         """Run every item through this client; the report, every result in input order.
 
         Args:
-            items: ``BatchItem``s, prompts, or parameter mappings.
+            items: ``BatchItem`` objects, prompts, or parameter mappings.
             operation: The operation of items that name none (``"v3.generate"``, ...).
             out_dir: Where images are saved (checked writable before any call); ``None``
                 keeps the links only.
