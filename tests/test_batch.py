@@ -16,6 +16,7 @@ import respx
 
 import ideogram_async as ia
 from ideogram_async.testing import Emulator
+from ideogram_async.testing.pytest_plugin import _VirtualTime as VirtualTime
 
 from .conftest import API, KEY, PNG, image_response
 
@@ -24,20 +25,6 @@ pytestmark = pytest.mark.anyio
 LINKS = "https://images.example/ephemeral/"
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[..., Awaitable[None]]
-
-
-class VirtualTime:
-    """A clock that moves only when the client sleeps, and a sleep that never waits."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await anyio.lowlevel.checkpoint()
 
 
 def emulator_client(emulator: Emulator, **kwargs: Any) -> ia.AsyncIdeogram:
