@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import struct
 import zlib
 from collections.abc import AsyncIterator, Iterator
@@ -99,3 +101,21 @@ def multipart_parts(request: httpx.Request) -> list[tuple[str, str | None, str |
         filename = fields["filename"].strip('"') if "filename" in fields else None
         parts.append((name, filename, headers.get("Content-Type"), content))
     return parts
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real ``redis-server`` on loopback, on a free port, for the session.
+
+    Without the binary the tests that need it are skipped, except in CI (``CI=true``), where
+    ``.ci/run`` installs it and a missing binary is a failure.
+    """
+    from tests.redis_server import start_redis_server
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is missing in CI: .ci/run installs it with apt-get")
+        pytest.skip("redis-server is not installed (apt-get install redis-server); not in CI")
+    with start_redis_server(binary) as url:
+        yield url
