@@ -7,7 +7,7 @@ so the clocks of the machines that share a budget never matter.
 KEYS: 1 state (hash: capacity, max_capacity, epoch, streak, trusted, strikes, reason),
 2 leases (zset: lease id -> expiry ms), 3 weights (hash: lease id -> places), 4 epochs (hash:
 lease id -> capacity epoch at grant), 5 queue (zset: ticket -> sequence number), 6 tickets
-(hash: ticket -> "weight:lease_ms"), 7 ticket expiry (zset), 8 sequence (counter), 9 the
+(hash: ticket -> "weight:claim_ms"), 7 ticket expiry (zset), 8 sequence (counter), 9 the
 pause a Retry-After set, 10 the backoff pause (strings with PX; a success ends the backoff).
 ARGV: 1 the key prefix (for each waiter's wake-up list), 2 max_capacity, then the script's own.
 """
@@ -72,30 +72,34 @@ local function lease(id, places, lease_ms, epoch)
   redis.call('HSET', K_EPOCHS, id, epoch)
 end
 
--- Serve the queue in order, as far as the capacity allows; a grant is pushed to the waiter's
--- own list, which it waits on with BLPOP.
+-- Serve the queue in order, as far as the capacity allows; a grant ("places:epoch:pause ms")
+-- is pushed to the waiter's own list, which it waits on with BLPOP.
 local function grant()
   local cap = capacity()
   local used = in_use()
   local epoch = tonumber(redis.call('HGET', K_STATE, 'epoch'))
+  local pause = math.max(0, redis.call('PTTL', K_HARD), redis.call('PTTL', K_SOFT))
   while true do
     local head = redis.call('ZRANGE', K_QUEUE, 0, 0)
     if #head == 0 then break end
     local ticket = head[1]
     local info = redis.call('HGET', K_TICKETS, ticket)
-    local weight, lease_ms = 0, 0
+    local weight, claim_ms = 0, 0
     if info then
-      weight, lease_ms = string.match(info, '(%d+):(%d+)')
-      weight, lease_ms = tonumber(weight), tonumber(lease_ms)
+      weight, claim_ms = string.match(info, '(%d+):(%d+)')
+      weight, claim_ms = tonumber(weight), tonumber(claim_ms)
     end
     if weight > 0 then
       local take = math.min(weight, cap)
       if used + take > cap then break end
-      lease(ticket, take, lease_ms, epoch)
+      -- Until its waiter claims it, a grant lasts only the claim window: a waiter that died
+      -- in the queue holds places that briefly, not for a whole lease.
+      lease(ticket, take, claim_ms, epoch)
       used = used + take
       local wake = PREFIX .. 'wake:' .. ticket
-      redis.call('RPUSH', wake, take)
-      redis.call('PEXPIRE', wake, lease_ms)
+      -- The waiter starts its call on this alone, and claims the lease beside the call.
+      redis.call('RPUSH', wake, take .. ':' .. epoch .. ':' .. pause)
+      redis.call('PEXPIRE', wake, claim_ms)
     end
     redis.call('ZREM', K_QUEUE, ticket)
     redis.call('ZREM', K_QEXP, ticket)
@@ -104,8 +108,8 @@ local function grant()
 end
 
 -- {granted places or 0, epoch of the lease, cooldown ms, capacity, max, in use, waiting,
---  ms to the earliest lease expiry or -1, reason}
-local function status(id)
+--  ms to the earliest lease expiry or -1, reason, the ticket's place in the queue or 0}
+local function status(id, seq)
   local places, epoch = 0, -1
   if id then
     places = tonumber(redis.call('HGET', K_WEIGHTS, id)) or 0
@@ -117,7 +121,7 @@ local function status(id)
   if #first > 0 then next_ms = math.max(0, tonumber(first[2]) - NOW) end
   return {
     places, epoch, cooldown, capacity(), MAX, in_use(), redis.call('ZCARD', K_QUEUE), next_ms,
-    redis.call('HGET', K_STATE, 'reason') or 'start',
+    redis.call('HGET', K_STATE, 'reason') or 'start', seq or 0,
   }
 end
 """
@@ -125,21 +129,32 @@ end
 ACQUIRE = (
     _COMMON
     + """
--- ARGV 3 ticket, 4 weight, 5 lease ms. Enqueue the ticket (once), refresh its expiry, serve the
--- queue; called again after each wake-up or timeout until the ticket is granted.
+-- ARGV 3 ticket, 4 weight, 5 lease ms, 6 claim ms, 7 the ticket's place in the queue (0 for a
+-- new ticket), 8 ticket ms (how long the ticket lasts unrefreshed). Enqueue the ticket,
+-- refresh its expiry, serve the queue; called again on timeouts until granted (a grant found
+-- here is claimed for a whole lease). A ticket that expired while its waiter was slow comes
+-- back in its old place.
 purge()
-local ticket, weight, lease_ms = ARGV[3], ARGV[4], tonumber(ARGV[5])
+local ticket, weight = ARGV[3], ARGV[4]
+local lease_ms, claim_ms, seq = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local ticket_ms = tonumber(ARGV[8])
 if not redis.call('HGET', K_WEIGHTS, ticket) then
   if not redis.call('ZSCORE', K_QUEUE, ticket) then
-    redis.call('ZADD', K_QUEUE, redis.call('INCR', K_SEQ), ticket)
-    redis.call('HSET', K_TICKETS, ticket, weight .. ':' .. lease_ms)
+    if seq == 0 then seq = redis.call('INCR', K_SEQ) end
+    redis.call('ZADD', K_QUEUE, seq, ticket)
+    redis.call('HSET', K_TICKETS, ticket, weight .. ':' .. claim_ms)
     redis.call('PEXPIRE', K_SEQ, KEEP_MS)
+  else
+    seq = tonumber(redis.call('ZSCORE', K_QUEUE, ticket))
   end
-  redis.call('ZADD', K_QEXP, NOW + lease_ms, ticket)
+  redis.call('ZADD', K_QEXP, NOW + ticket_ms, ticket)
   grant()
 end
-if redis.call('HGET', K_WEIGHTS, ticket) then redis.call('DEL', PREFIX .. 'wake:' .. ticket) end
-return status(ticket)
+if redis.call('HGET', K_WEIGHTS, ticket) then
+  redis.call('ZADD', K_LEASES, NOW + lease_ms, ticket)
+  redis.call('DEL', PREFIX .. 'wake:' .. ticket)
+end
+return status(ticket, seq)
 """
 )
 
@@ -157,7 +172,7 @@ redis.call('ZREM', K_QEXP, id)
 redis.call('HDEL', K_TICKETS, id)
 redis.call('DEL', PREFIX .. 'wake:' .. id)
 grant()
-return status(nil)
+return status(nil, 0)
 """
 )
 
@@ -176,7 +191,7 @@ else
   alive = 0
   lease(id, tonumber(ARGV[5]), lease_ms, tonumber(ARGV[6]))
 end
-local reply = status(id)
+local reply = status(id, 0)
 reply[1] = alive
 return reply
 """
@@ -218,7 +233,7 @@ else
     redis.call('SET', K_SOFT, '1', 'PX', pause)
   end
 end
-return status(nil)
+return status(nil, 0)
 """
 )
 
@@ -242,7 +257,7 @@ if cap < MAX and (redis.call('ZCARD', K_QUEUE) > 0 or in_use() >= cap) then
     grant()
   end
 end
-return status(nil)
+return status(nil, 0)
 """
 )
 
@@ -251,6 +266,6 @@ STATE = (
     + """
 purge()
 grant()
-return status(nil)
+return status(nil, 0)
 """
 )

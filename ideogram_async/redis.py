@@ -22,10 +22,12 @@ This module runs on asyncio only: redis-py's asyncio API cannot run under trio. 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import logging
 import os
+import socket
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -81,15 +83,33 @@ class RedisFallbackWarning(RuntimeWarning):
 
 
 class _Lease:
-    __slots__ = ("epoch", "id", "places")
+    __slots__ = ("claimed", "epoch", "id", "pause", "places")
 
-    def __init__(self, lease_id: str, places: int, epoch: int) -> None:
+    def __init__(
+        self, lease_id: str, places: int, epoch: int, *, pause: int = 0, claimed: bool = True
+    ) -> None:
         self.id = lease_id
         self.places = places
         self.epoch = epoch
+        self.pause = pause  # ms of 429 pause in force when the places were granted
+        self.claimed = claimed  # extended from the claim window to a whole lease
 
 
 _FALLBACK: Final = _Lease("fallback", 0, -1)
+
+
+class _Waiter:
+    """A call of this process waiting in the shared queue, ordered by its place in it."""
+
+    __slots__ = ("seq", "turn", "wake")
+
+    def __init__(self, seq: int, wake: str) -> None:
+        self.seq = seq
+        self.wake = wake
+        self.turn = anyio.Event()  # set when it becomes this process's first waiter
+
+    def __lt__(self, other: _Waiter) -> bool:
+        return self.seq < other.seq
 
 
 class RedisBudget:
@@ -122,6 +142,8 @@ class RedisBudget:
         on_change: Called with a ``BudgetState`` whenever this process sees the shared state
             change.
         namespace: The prefix of every key.
+        owner: Names this process in its lease ids (``<owner>:<random>``), so that
+            ``ZRANGE <prefix>leases 0 -1`` shows who holds places; default ``<host>:<pid>``.
 
     Raises:
         ConfigurationError: An option is out of range, or the running event loop is trio.
@@ -141,6 +163,7 @@ class RedisBudget:
         max_backoff: float = 8.0,
         on_change: Callable[[BudgetState], object] | None = None,
         namespace: str = "ideogram-async:budget",
+        owner: str | None = None,
     ) -> None:
         _require_asyncio(running_only=True)
         if max_capacity < 1:
@@ -153,12 +176,19 @@ class RedisBudget:
             raise ConfigurationError(f"name must be non-empty, without braces, got {name!r}")
         self._redis = redis
         self._name = name
+        self._owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         self._prefix = f"{namespace}:{{{name}}}:"
         self._keys = [self._prefix + key for key in _KEYS]
         self._max = max_capacity
         self._lease_ms = int(lease_time * 1000)
         self._lease_time = lease_time
         self._poll = lease_time / 3
+        # A process killed while its calls wait must not hold places past a lease either:
+        # its tickets lapse after half a lease (refreshed every third; one that lapses anyway
+        # comes back in its old place), and places granted to a ticket that nobody claims
+        # (a live waiter claims at once) lapse after the claim window, a quarter lease at most.
+        self._ticket_ms = self._lease_ms // 2
+        self._claim_ms = max(50, min(self._lease_ms // 4, 2000))
         self._timeout = timeout
         self._fallback = fallback
         self._retry_interval = retry_interval
@@ -171,6 +201,7 @@ class RedisBudget:
         self._current: ContextVar[_Lease | None] = ContextVar(f"lease:{name}", default=None)
         self._down_until = float("-inf")
         self._pause_ms = 0
+        self._waiters: list[_Waiter] = []
         self._scripts = {
             script: redis.register_script(getattr(_redis_lua, script))
             for script in _redis_lua.__all__
@@ -337,6 +368,8 @@ class RedisBudget:
         if self._current.get() is _FALLBACK and self._fallback is not None:
             await self._fallback.succeeded(weight)
             return
+        if self._state.capacity >= self._max and not self._pause_ms:
+            return  # as last seen: nothing to grow, no backoff to end; spare a round trip
         with contextlib.suppress(RedisBudgetError):
             await self._run("SUCCEEDED", weight, quiet=True)
 
@@ -376,7 +409,7 @@ class RedisBudget:
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._renew, lease)
-                await self._wait_pause()
+                await self._wait_pause(lease.pause)
                 yield lease.places
                 tg.cancel_scope.cancel()
         finally:
@@ -395,26 +428,56 @@ class RedisBudget:
                     )
 
     async def _acquire(self, weight: int) -> _Lease:
-        ticket = uuid.uuid4().hex
-        wake = self._prefix + "wake:" + ticket
+        ticket = f"{self._owner}:{uuid.uuid4().hex}"
+        acquire = ("ACQUIRE", ticket, weight, self._lease_ms, self._claim_ms)
+        ticket_ms = self._ticket_ms
+        waiter: _Waiter | None = None
         try:
-            reply = await self._run("ACQUIRE", ticket, weight, self._lease_ms)
-            while not reply[0]:
-                # Granted places arrive on the ticket's list; the timeout refreshes the ticket
-                # (a waiter that stops refreshing leaves the queue) and covers a lost wake-up.
+            reply = await self._run(*acquire, 0, ticket_ms)
+            if reply[0]:
+                return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
+            # This process's tickets are granted in the order of their places in the queue,
+            # so only its first waiter blocks on Redis; the others wait for their turn here.
+            waiter = _Waiter(int(reply[9]), self._prefix + "wake:" + ticket)
+            bisect.insort(self._waiters, waiter)
+            while True:
+                # The timeout refreshes the ticket (a waiter that stops refreshing leaves the
+                # queue), purges expired leases, and covers a lost wake-up.
                 next_expiry = int(reply[7]) / 1000 if int(reply[7]) >= 0 else self._poll
                 block = min(self._poll, max(0.01, next_expiry + 0.005))
-                await self._call(self._redis.blpop([wake], timeout=block), extra=block)
-                reply = await self._run("ACQUIRE", ticket, weight, self._lease_ms)
+                if self._waiters[0] is waiter:
+                    popped = await self._call(
+                        self._redis.blpop([waiter.wake], timeout=block), extra=block
+                    )
+                    if popped:
+                        value = popped[1]
+                        text = value.decode() if isinstance(value, bytes) else value
+                        places, epoch, pause = text.split(":")
+                        return _Lease(
+                            ticket, int(places), int(epoch), pause=int(pause), claimed=False
+                        )
+                else:
+                    with anyio.move_on_after(block):
+                        await waiter.turn.wait()
+                    if waiter.turn.is_set():
+                        waiter.turn = anyio.Event()  # a newer ticket may come first again
+                        continue  # now first: its grant may be on its list already
+                reply = await self._run(*acquire, waiter.seq, ticket_ms)
+                if reply[0]:
+                    return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
         except BaseException:
             # Cancelled or failed: leave the queue, or give back places granted meanwhile.
             with anyio.CancelScope(shield=True), contextlib.suppress(RedisBudgetError):
                 await self._run("RELEASE", ticket, quiet=True)
             raise
-        return _Lease(ticket, int(reply[0]), int(reply[1]))
+        finally:
+            if waiter is not None:
+                first = self._waiters[0] is waiter
+                self._waiters.remove(waiter)
+                if first and self._waiters:
+                    self._waiters[0].turn.set()
 
-    async def _wait_pause(self) -> None:
-        pause = self._pause_ms
+    async def _wait_pause(self, pause: int) -> None:
         while pause > 0:
             await anyio.sleep(pause / 1000)
             # Another 429 may have set a longer pause meanwhile.
@@ -423,7 +486,11 @@ class RedisBudget:
 
     async def _renew(self, lease: _Lease) -> None:
         while True:
-            await anyio.sleep(self._poll)
+            if lease.claimed:
+                await anyio.sleep(self._poll)
+            # Else granted through the waiter's list: claim it for a whole lease now, beside
+            # the call, rather than before it.
+            lease.claimed = True
             try:
                 reply = await self._run(
                     "RENEW", lease.id, self._lease_ms, lease.places, lease.epoch, quiet=True
@@ -442,7 +509,7 @@ class RedisBudget:
                     lease.places,
                 )
 
-    async def _run(self, script: str, *args: str | int, quiet: bool = False) -> list[Any]:
+    async def _run(self, script: str, *args: str | int | float, quiet: bool = False) -> list[Any]:
         """Run one of the budget's scripts; remember the state it reports."""
         call = self._scripts[script](self._keys, [self._prefix, self._max, *args])
         try:

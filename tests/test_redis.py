@@ -248,6 +248,29 @@ async def test_a_killed_holder_s_places_return_within_the_lease(
         process.stdout.close()
 
 
+async def test_a_waiter_killed_in_the_queue_does_not_block_it(
+    redis_url: str, name: str, make: Factory
+) -> None:
+    """A process killed while queued costs the others at most its grant's claim window."""
+    holder, other = make(), make()
+    async with holder.hold(4):
+        process = worker("hold", redis_url, name, 4, 4.0)
+        try:
+
+            async def queued() -> bool:
+                return (await other.fetch_state()).waiting == 1
+
+            await until(queued, seconds=15)
+        finally:
+            process.kill()
+            process.wait()
+    # The dead ticket heads the queue and is granted first; unclaimed, its grant lapses after
+    # the claim window (1 s for a 4 s lease), long before its lease (or ticket) would.
+    with anyio.fail_after(2.5):
+        async with other.hold(4) as places:
+            assert places == 4
+
+
 async def test_concurrent_processes_never_exceed_the_capacity(redis_url: str, name: str) -> None:
     """Four processes of 12 concurrent calls each never hold more places than the capacity."""
     processes = [worker("count", redis_url, name, 5, 12) for _ in range(4)]
