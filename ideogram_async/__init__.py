@@ -5,6 +5,18 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
+from ._batch import Batch, estimate_batch
+from ._batch_models import (
+    BatchEvent,
+    BatchImage,
+    BatchItem,
+    BatchItemError,
+    BatchProgress,
+    BatchReport,
+    BatchResult,
+    CostEstimate,
+)
+from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
 from ._budget import InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
@@ -45,6 +57,7 @@ from ._exceptions import (
     RequestTooLargeError,
     UnprocessableEntityError,
 )
+from ._manifest import Manifest, ManifestError
 from ._models import (
     APIResponse,
     AssetIdentifier,
@@ -70,6 +83,7 @@ from ._models import (
     UploadedAsset,
 )
 from ._palette import ColorPalette, ColorPaletteMember
+from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
 from ._retry import Attempt
 from ._types import (
     USE_CLIENT_DEFAULT,
@@ -84,6 +98,7 @@ from ._version import __version__
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
+    "IDEOGRAM_LIST_PRICES",
     "USE_CLIENT_DEFAULT",
     "APIConnectionError",
     "APIError",
@@ -100,10 +115,21 @@ __all__ = [
     "AuthScheme",
     "AuthenticationError",
     "BadRequestError",
+    "Batch",
+    "BatchEvent",
+    "BatchImage",
+    "BatchItem",
+    "BatchItemError",
+    "BatchOperation",
+    "BatchProgress",
+    "BatchReport",
+    "BatchResult",
+    "BatchSubmission",
     "ColorPalette",
     "ColorPaletteMember",
     "ColorPalettePresetName",
     "ConfigurationError",
+    "CostEstimate",
     "CustomModel",
     "Dataset",
     "DatasetAssetFailureReason",
@@ -127,12 +153,16 @@ __all__ = [
     "ListDatasetsResponse",
     "ListModelsResponse",
     "MagicPromptOption",
+    "Manifest",
+    "ManifestError",
+    "MethodOperation",
     "Model",
     "ModelScope",
     "ModelStatus",
     "NotFoundError",
     "PaymentRequiredError",
     "PermissionDeniedError",
+    "PriceTable",
     "RateLimitError",
     "RemoveBackgroundResponse",
     "RenderingSpeed",
@@ -151,5 +181,6 @@ __all__ = [
     "UploadedAsset",
     "UpscaleFactor",
     "UseClientDefault",
+    "estimate_batch",
     "__version__",
 ]

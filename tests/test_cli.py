@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +21,15 @@ import httpx
 import pytest
 import respx
 
+import ideogram_async as ia
 from ideogram_async.cli import main
-from ideogram_async.cli._progress import Progress
+from ideogram_async.cli._progress import progress_for
 
 from .conftest import API, JPEG, KEY, PNG, image_response, multipart_parts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 LINKS = "https://ideogram.ai/api/images/ephemeral/"
+MANIFEST = "ideogram-batch.jsonl"
 NO_RETRY = ["--max-retries", "0"]  # failures are final at once: no test sleeps for real
 
 
@@ -61,8 +66,8 @@ def uploads(request: httpx.Request) -> dict[str, bytes]:
 
 
 def images_in(directory: Path) -> list[str]:
-    """The names of the files in ``directory``, sorted."""
-    return sorted(path.name for path in directory.iterdir())
+    """The names of the files in ``directory`` but the batch manifest, sorted."""
+    return sorted(path.name for path in directory.iterdir() if path.name != MANIFEST)
 
 
 class FakeAPI:
@@ -432,11 +437,12 @@ def test_the_inflight_budget_limits_a_batch(
 def test_file_names_never_collide(
     respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Same prompts and seeds, twice in a file and run twice, give distinct files."""
+    """Same prompts and seeds, twice in a file and run twice (a fresh manifest), give distinct
+    files."""
     FakeAPI(respx_mock)
     path = write_prompts(tmp_path, "a fox\na fox\n")
     assert main(["batch", path, "--out", str(out)]) == 0
-    assert main(["batch", path, "--out", str(out)]) == 0
+    assert main(["batch", path, "--out", str(out), "--manifest", str(tmp_path / "m.jsonl")]) == 0
     assert images_in(out) == [
         "000-a-fox-12345-2.png",
         "000-a-fox-12345.png",
@@ -445,6 +451,27 @@ def test_file_names_never_collide(
     ]
     printed = capsys.readouterr().out.split()
     assert len(set(printed)) == 4
+
+
+def test_a_rerun_resumes_and_sends_nothing_finished(
+    respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plain re-run skips what the manifest in the output folder says is done, and says so."""
+    api = FakeAPI(respx_mock)
+    path = write_prompts(tmp_path, "a fox\nan owl\n")
+    assert main(["batch", path, "--out", str(out)]) == 0
+    assert (out / MANIFEST).is_file()
+    first = capsys.readouterr()
+    code, document = run_json(["batch", path, "--out", str(out)], capsys)
+    assert code == 0
+    assert len(api.requests) == 2
+    assert document["summary"]["resumed"] == 2
+    assert document["manifest"] == str(out / MANIFEST)
+    assert sorted(document["items"][0]["files"] + document["items"][1]["files"]) == sorted(
+        first.out.split()
+    )
+    assert main(["batch", path, "--out", str(out)]) == 0
+    assert "2 done (2 in an earlier run)" in capsys.readouterr().err
 
 
 def test_batch_reads_prompts_from_stdin(
@@ -535,7 +562,18 @@ def test_json_describes_every_item(
     assert document["exit_code"] == 0
     assert document["out_dir"] == str(out)
     assert document["error"] is None
-    assert document["summary"] == {"items": 1, "succeeded": 1, "failed": 0, "files": 2}
+    assert document["summary"] == {
+        "items": 1,
+        "succeeded": 1,
+        "failed": 0,
+        "skipped": 0,
+        "interrupted": 0,
+        "resumed": 0,
+        "files": 2,
+        "cost_usd_micros": 120_000,
+        "estimated_usd_micros": 120_000,
+    }
+    assert document["interrupted"] is False
     (item,) = document["items"]
     assert item["prompt"] == "a fox"
     assert item["ok"] is True
@@ -559,7 +597,7 @@ def test_progress_is_shown_on_request_and_only_on_stderr(
     path = write_prompts(tmp_path, "a\nb\nc\n")
     assert main(["batch", path, "--out", str(out), "--progress"]) == 0
     captured = capsys.readouterr()
-    assert "3/3  3 ok" in captured.err
+    assert "3/3  3 done" in captured.err
     assert "/3" not in captured.out
     assert len(captured.out.split()) == 3
 
@@ -569,18 +607,52 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_on_a_terminal_redraws_one_line() -> None:
-    """On a terminal the bar is redrawn in place with a carriage return, then ends the line."""
+def _event(done: int, total: int = 2) -> ia.BatchEvent:
+    progress = ia.BatchProgress(total=total, done=done, images_saved=done, cost_usd_micros=30_000)
+    result = ia.BatchResult(index=done, item=ia.BatchItem(), key="k", status="done")
+    return ia.BatchEvent("done", done, progress, result=result)
+
+
+def test_progress_on_a_terminal_is_a_rich_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the progress is rich's bar, with counts and cost, and colour."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
     stream = _Terminal()
-    progress = Progress(2, stream=stream, enabled=True, clock=lambda: 0.0)
-    progress.start()
-    progress.advance(True)
-    progress.advance(False)
+    progress = progress_for(stream, None)
+    assert type(progress).__name__ == "RichProgress"
+    progress.start(2)
+    progress.update(_event(1))
+    progress.update(_event(2))
     progress.close()
     text = stream.getvalue()
-    assert text.count("\r") == 3
-    assert "\n" not in text[:-1]
-    assert text.endswith("[########################] 2/2  1 ok  1 failed  0.0s\n")
+    assert "2/2" in text
+    assert "2 done" in text
+    assert "$0.03" in text
+    assert "\x1b[" in text
+
+
+def test_no_color_turns_colour_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR set, the bar has no colour codes (SGR 30-38, 90-97)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    stream = _Terminal()
+    progress = progress_for(stream, True)
+    progress.start(2)
+    progress.update(_event(2))
+    progress.close()
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-8]|9[0-7])[;m]", stream.getvalue())
+
+
+def test_progress_into_a_log_is_one_plain_line_per_item() -> None:
+    """``--progress`` into a file that is not a terminal prints plain lines, no escapes."""
+    stream = io.StringIO()
+    progress = progress_for(stream, True)
+    progress.start(2)
+    progress.update(_event(1))
+    progress.update(_event(2))
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert [line.split("  ")[0] for line in lines] == ["1/2", "2/2"]
+    assert "\x1b" not in stream.getvalue()
+    assert progress_for(io.StringIO(), None).__class__.__name__ == "Progress"
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(
@@ -636,7 +708,7 @@ def test_gateway_settings_come_from_the_environment(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["generate", "a fox", "-n", "9"], "num_images=9 is invalid"),
+        (["generate", "a fox", "-n", "0"], "num_images=0 is invalid"),
         (["generate", "a fox", "--aspect-ratio", "7x5"], "aspect_ratio='7x5' is invalid"),
         (["generate", "a fox", "--seed", "many"], "invalid int value"),
         (["paint", "a fox"], "invalid choice"),
@@ -746,7 +818,7 @@ def test_a_batch_with_some_failures_exits_1_and_keeps_the_rest(
     assert images_in(out) == ["000-good-12345.png", "002-fine-12345.png"]
     err = capsys.readouterr().err
     assert 'item 1 (line 2) "bad": InternalServerError' in err
-    assert "3 prompts, 2 succeeded, 1 failed" in err
+    assert "3 items: 2 done, 1 failed" in err
 
 
 def test_a_batch_whose_items_all_fail_alike_exits_with_that_code(
@@ -779,6 +851,147 @@ def test_a_rejected_key_stops_the_batch(
         "AuthenticationError",
         *["Skipped"] * 4,
     ]
+
+
+# --- resuming, interruption, cost ---------------------------------------------------------
+
+
+def test_an_output_folder_that_is_a_file_fails_before_any_request(
+    respx_mock: respx.MockRouter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out` naming a plain file exits 2 with one JSON object, and nothing is sent."""
+    plain = tmp_path / "taken"
+    plain.write_text("a file")
+    path = write_prompts(tmp_path, "a fox\nan owl\n")
+    code, document = run_json(["batch", path, "--out", str(plain)], capsys)
+    assert code == 2
+    assert "out_dir" in document["error"]["message"]
+    assert document["items"] == []
+    assert len(respx_mock.calls) == 0
+
+
+def test_an_interrupted_batch_reports_what_was_saved(
+    respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C after some items: one valid JSON object names what was saved and what was not,
+    the exit is 130, and a re-run resumes."""
+    api = FakeAPI(respx_mock)
+
+    async def interrupt_at_the_fourth(request: httpx.Request) -> httpx.Response:
+        if len(api.requests) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        return await api.generate(request)
+
+    api.route.side_effect = interrupt_at_the_fourth
+    path = write_prompts(tmp_path, "\n".join(f"prompt {i}" for i in range(12)))
+    argv = ["batch", path, "--out", str(out), "--concurrency", "1"]
+    code, document = run_json(argv, capsys)
+    assert code == 130
+    assert document["interrupted"] is True
+    statuses = [item["status"] for item in document["items"]]
+    assert statuses[:3] == ["done"] * 3
+    assert "interrupted" in statuses
+    assert document["summary"]["files"] == len(images_in(out)) >= 3
+    done = {item["prompt"] for item in document["items"] if item["status"] == "done"}
+    first_run = len(api.requests)
+    assert main([*argv, "--json"]) == 0
+    rerun = json.loads(capsys.readouterr().out)
+    assert rerun["summary"]["resumed"] == len(done)
+    resent = api.prompts()[first_run:]
+    assert not done & set(resent)  # nothing finished was sent again
+    assert sorted(set(api.prompts())) == sorted(f"prompt {i}" for i in range(12))
+
+
+def test_dry_run_estimates_and_sends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--dry-run` needs no key and no network: it prints the calls and their cost."""
+    monkeypatch.delenv("IDEOGRAM_API_KEY")
+    lines = ["a fox", json.dumps({"prompt": "many", "num_images": 10})]
+    path = write_prompts(tmp_path, "\n".join(lines))
+    out = tmp_path / "out"
+    with respx.mock(assert_all_mocked=True):
+        code, document = run_json(
+            ["batch", path, "--out", str(out), "--dry-run", "--rendering-speed", "TURBO"], capsys
+        )
+        assert main(["batch", path, "--out", str(out), "--dry-run"]) == 0
+    assert code == 0
+    assert document["dry_run"] is True
+    assert document["estimate"]["calls"] == 3
+    assert document["estimate"]["images"] == 11
+    assert document["estimate"]["usd_micros"] == 11 * 30_000
+    assert document["estimate"]["usd"] == "$0.33"
+    assert "estimated cost: $0.66" in capsys.readouterr().out
+    assert not out.exists()
+
+
+def test_max_cost_stops_sending_at_the_cap(
+    respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--max-cost 0.13` at $0.06 a call sends two items and skips the rest."""
+    api = FakeAPI(respx_mock)
+    path = write_prompts(tmp_path, "\n".join(f"prompt {i}" for i in range(5)))
+    argv = ["batch", path, "--out", str(out), "--concurrency", "1", "--max-cost", "0.13"]
+    code, document = run_json(argv, capsys)
+    assert len(api.requests) == 2
+    assert code == 1
+    assert document["summary"]["skipped"] == 3
+    assert document["summary"]["cost_usd_micros"] == 120_000
+
+
+def test_a_price_file_and_a_bad_cap_are_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--prices` lays a gateway's table over the list; a cap that is not dollars exits 2."""
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"v3.generate/DEFAULT": "0.10"}))
+    path = write_prompts(tmp_path, "a fox\n")
+    _, document = run_json(["batch", path, "--dry-run", "--prices", str(prices)], capsys)
+    assert document["estimate"]["usd_micros"] == 100_000
+    assert main(["batch", path, "--max-cost", "lots"]) == 2
+    assert "--max-cost" in capsys.readouterr().err
+
+
+def test_failed_items_are_retried_only_with_retry_failed(
+    respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A re-run reports earlier failures without sending them; `--retry-failed` sends them."""
+    failing = {"on": True}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if failing["on"] and form(request)["prompt"] == "bad":
+            return httpx.Response(500, json={"error": "boom"})
+        return httpx.Response(200, json=image_response(1))
+
+    route = respx_mock.post(f"{API}/v1/ideogram-v3/generate").mock(side_effect=answer)
+    respx_mock.get(url__startswith=LINKS).mock(return_value=httpx.Response(200, content=PNG))
+    path = write_prompts(tmp_path, "good\nbad\n")
+    argv = ["batch", path, "--out", str(out), *NO_RETRY]
+    assert main(argv) == 1
+    failing["on"] = False
+    assert main(argv) == 1
+    assert route.call_count == 2
+    assert "--retry-failed sends them again" in capsys.readouterr().err
+    assert main([*argv, "--retry-failed"]) == 0
+    assert route.call_count == 3
+
+
+def test_a_paid_image_that_failed_to_download_prints_its_link(
+    respx_mock: respx.MockRouter, tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In text mode a download failure names the image's link, and other items still run."""
+    api = FakeAPI(respx_mock)
+    api.downloads.side_effect = lambda request: (
+        httpx.Response(403, text="expired")
+        if request.url.path.endswith("/1.png")
+        else httpx.Response(200, content=PNG)
+    )
+    path = write_prompts(tmp_path, "a\nb\nc\n")
+    assert main(["batch", path, "--out", str(out), "--concurrency", "1", *NO_RETRY]) == 1
+    err = capsys.readouterr().err
+    assert f"{LINKS}1.png?sig=x" in err
+    assert len(api.requests) == 3
+    assert len(images_in(out)) == 2
 
 
 # --- the emulator and demo -----------------------------------------------------------------
@@ -881,5 +1094,10 @@ def test_python_m_runs_the_cli_and_the_core_does_not_import_it() -> None:
         "assert 'ideogram_async.testing' not in sys.modules, 'emulator imported'"
     )
     subprocess.run([sys.executable, "-c", check], check=True)
-    check = "import sys, ideogram_async; assert 'ideogram_async.cli' not in sys.modules"
+    # httpx itself loads rich when click and rich are installed (its own CLI): compare with it.
+    check = (
+        "import sys, httpx; rich = {m for m in sys.modules if m.split('.')[0] == 'rich'}; "
+        "import ideogram_async; assert 'ideogram_async.cli' not in sys.modules; "
+        "assert {m for m in sys.modules if m.split('.')[0] == 'rich'} == rich"
+    )
     subprocess.run([sys.executable, "-c", check], check=True)

@@ -1,4 +1,9 @@
-"""``ideogram``: run what the arguments ask, through one client, and report it."""
+"""``ideogram``: run what the arguments ask, through one client, and report it.
+
+Every command that makes images is a batch of the library's ``ideogram_async.Batch`` (one item
+for ``generate`` and the image commands); this module turns arguments into items and the
+batch's report into output.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +11,29 @@ import argparse
 import inspect
 import json
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import anyio
+import anyio.abc
 import attrs
 
 import ideogram_async as ia
+from ideogram_async._batch_files import check_output_dir, slugify
 from ideogram_async._encoding import merge
 from ideogram_async._files import is_url
+from ideogram_async._prices import parse_usd
 
-from ._batch import (
-    BatchItem,
-    ItemResult,
-    PromptsFileError,
-    check_params,
-    overall_exit_code,
-    parse_prompts,
-    run_batch,
-    run_item,
-)
+from ._batch import PromptsFileError, check_params, overall_exit_code, parse_prompts
 from ._exit import ExitCode, exit_code_for
-from ._parser import build_parser
-from ._progress import Progress
-from ._save import slugify
+from ._parser import MANIFEST_NAME, build_parser
+from ._progress import progress_for
+from ._report import document, dry_run_document, print_dry_run, print_human, print_json
 
 __all__ = ["main"]
 
@@ -45,12 +44,12 @@ MISSING_KEY = (
 
 # Prompts for `ideogram demo`, each showing a parameter or two.
 DEMO_ITEMS = (
-    BatchItem("a lighthouse at dawn, watercolour", {"aspect_ratio": "16x9"}),
-    BatchItem('a retro poster that says "HELLO ASYNC"', {"num_images": 2}),
-    BatchItem("a cosy reading nook with a sleeping cat", {"rendering_speed": "TURBO"}),
-    BatchItem("an isometric city built from stacked books", {"seed": 42}),
-    BatchItem("a paper-cut fox in an autumn forest", {"style_type": "DESIGN"}),
-    BatchItem("a neon ramen shop on a rainy night", {"aspect_ratio": "9x16", "num_images": 2}),
+    ia.BatchItem.prompt("a lighthouse at dawn, watercolour", aspect_ratio="16x9"),
+    ia.BatchItem.prompt('a retro poster that says "HELLO ASYNC"', num_images=2),
+    ia.BatchItem.prompt("a cosy reading nook with a sleeping cat", rendering_speed="TURBO"),
+    ia.BatchItem.prompt("an isometric city built from stacked books", seed=42),
+    ia.BatchItem.prompt("a paper-cut fox in an autumn forest", style_type="DESIGN"),
+    ia.BatchItem.prompt("a neon ramen shop on a rainy night", aspect_ratio="9x16", num_images=2),
 )
 
 # v3 names of the options that the legacy /generate route spells differently or lacks.
@@ -61,17 +60,14 @@ _V3_ONLY = {
     "style_reference_images": "--style-reference",
 }
 
-_Method = Callable[..., Awaitable[Any]]
-
-# command: (the method it calls, the name the method gives the image)
-_SINGLE: dict[str, tuple[Callable[[ia.AsyncIdeogram], _Method], str]] = {
-    "remix": (lambda c: c.v3.remix, "image"),
-    "edit": (lambda c: c.v3.inpaint, "image"),
-    "upscale": (lambda c: c.legacy.upscale, "image_file"),
-    "describe": (lambda c: c.legacy.describe, "image_file"),
-    "reframe": (lambda c: c.v3.reframe, "image"),
-    "replace-background": (lambda c: c.v3.replace_background, "image"),
-    "remove-background": (lambda c: c.images.remove_background, "image"),
+# command: (the operation it runs, the name the operation gives the image)
+_SINGLE: dict[str, tuple[str, str]] = {
+    "remix": ("v3.remix", "image"),
+    "edit": ("v3.inpaint", "image"),
+    "upscale": ("legacy.upscale", "image_file"),
+    "reframe": ("v3.reframe", "image"),
+    "replace-background": ("v3.replace_background", "image"),
+    "remove-background": ("images.remove_background", "image"),
 }
 
 
@@ -85,10 +81,16 @@ class CLIError(Exception):
 
 @attrs.frozen
 class _Job:
-    """The work a command does: ``total`` items, run through a client."""
+    """The work a command does: a batch of ``items`` of ``operation``."""
 
-    total: int
-    run: Callable[[ia.AsyncIdeogram, Callable[[ItemResult], None]], Awaitable[list[ItemResult]]]
+    items: Sequence[ia.BatchItem]
+    operation: str
+    manifest: Path | None = None
+    retry_failed: bool = False
+    prices: ia.PriceTable | None = None
+    max_cost_usd_micros: int | None = None
+    concurrency: int | None = None
+    dry_run: bool = False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
     Returns:
         The exit code: 0 ok, 1 some items failed, 2 usage or validation, 3 authentication or
-        configuration, 4 rate limit or quota, 5 API or network (see ``ideogram --help``).
+        configuration, 4 rate limit or quota, 5 API or network, 130 interrupted (see
+        ``ideogram --help``).
     """
     parser = build_parser()
     try:
@@ -108,38 +111,101 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
     try:
         return anyio.run(_run, args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the batch started, or a second Ctrl-C
         print("ideogram: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
 
 
 async def _run(args: argparse.Namespace) -> int:
     out_dir = Path(args.out).expanduser().absolute()
+    manifest: Path | None = None
     try:
+        if args.command == "describe":
+            return await _describe(args, out_dir)
         job = _plan(args, out_dir)
+        manifest = job.manifest
+        if job.dry_run:
+            return _dry_run(args, out_dir, job)
+        # Before the first request: a paid image must have somewhere to go.
+        check_output_dir(out_dir)
         async with _open_client(args) as client:
-            progress = Progress(
-                job.total,
-                stream=sys.stderr,
-                enabled=_isatty(sys.stderr) if args.progress is None else args.progress,
-            )
-            progress.start()
-            try:
-                results = await job.run(client, lambda result: progress.advance(result.ok))
-            finally:
-                progress.close()
+            report = await _run_batch(client, job, out_dir, args.progress)
     except CLIError as exc:
-        return _fatal(args, out_dir, exc.code, type(exc).__name__, str(exc))
+        return _fatal(args, out_dir, exc.code, type(exc).__name__, str(exc), manifest)
     except PromptsFileError as exc:
-        return _fatal(args, out_dir, ExitCode.USAGE, type(exc).__name__, str(exc))
-    except (ia.IdeogramError, OSError) as exc:
-        return _fatal(args, out_dir, exit_code_for(exc), type(exc).__name__, str(exc))
-    code = overall_exit_code(results)
+        return _fatal(args, out_dir, ExitCode.USAGE, type(exc).__name__, str(exc), manifest)
+    except (ia.IdeogramError, OSError, ValueError) as exc:
+        return _fatal(args, out_dir, exit_code_for(exc), type(exc).__name__, str(exc), manifest)
+    code = overall_exit_code(report)
     if args.json:
-        _print_json(_document(args, out_dir, code, results, None))
+        print_json(document(args.command, out_dir, code, report, manifest=manifest))
     else:
-        _print_human(args, out_dir, results)
+        print_human(args.command, out_dir, report, manifest)
     return code
+
+
+async def _run_batch(
+    client: ia.AsyncIdeogram, job: _Job, out_dir: Path, show: bool | None
+) -> ia.BatchReport:
+    """Run the job's batch with progress on stderr; Ctrl-C ends it with its report."""
+    progress = progress_for(sys.stderr, show)
+    batch = ia.Batch(
+        client,
+        job.items,
+        operation=job.operation,
+        out_dir=out_dir,
+        manifest=job.manifest,
+        retry_failed=job.retry_failed,
+        prices=job.prices,
+        max_cost_usd_micros=job.max_cost_usd_micros,
+        concurrency=job.concurrency,
+        on_event=progress.update,
+    )
+    progress.start(len(job.items))
+    try:
+        async with anyio.create_task_group() as tg:
+            await tg.start(_cancel_on_interrupt, batch)
+            report = await batch.run()
+            tg.cancel_scope.cancel()
+    finally:
+        progress.close()
+    return report
+
+
+async def _cancel_on_interrupt(
+    batch: ia.Batch, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+) -> None:
+    """The first Ctrl-C (or SIGTERM) cancels the batch, which then reports; a second one
+    interrupts at once."""
+    try:
+        receiver = anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM)
+        signals = receiver.__enter__()
+    except (NotImplementedError, ValueError, RuntimeError):  # not the main thread, or Windows
+        task_status.started()
+        return
+    try:
+        task_status.started()
+        async for _ in signals:
+            print("ideogram: interrupted: stopping, and writing the report", file=sys.stderr)
+            batch.cancel()
+            return
+    finally:
+        receiver.__exit__(None, None, None)
+
+
+def _dry_run(args: argparse.Namespace, out_dir: Path, job: _Job) -> int:
+    estimate = ia.estimate_batch(
+        job.items,
+        operation=job.operation,
+        manifest=job.manifest,
+        retry_failed=job.retry_failed,
+        prices=job.prices,
+    )
+    if args.json:
+        print_json(dry_run_document(args.command, out_dir, job.manifest, estimate, len(job.items)))
+    else:
+        print_dry_run(out_dir, job.manifest, estimate, len(job.items))
+    return ExitCode.OK
 
 
 # --- planning: arguments to a job ----------------------------------------------------------
@@ -156,47 +222,36 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
         if command == "demo":
             items = list(DEMO_ITEMS)
         elif command == "generate":
-            items = [BatchItem(prompt=args.prompt)]
+            items = [ia.BatchItem.prompt(args.prompt)]
         else:
             items = _read_prompts(args.prompts_file)
         items = [_with_defaults(item, defaults, extra_body, family) for item in items]
-        concurrency = getattr(args, "concurrency", 1)
+        operation = f"{family}.generate"
+        check_params(items, _keyword_parameters(operation))
+        if command != "batch":
+            return _Job(items, operation, concurrency=getattr(args, "concurrency", None))
+        return _Job(
+            items,
+            operation,
+            manifest=Path(args.manifest).expanduser().absolute()
+            if args.manifest
+            else out_dir / MANIFEST_NAME,
+            retry_failed=args.retry_failed,
+            prices=_prices(args.prices),
+            max_cost_usd_micros=_money(args.max_cost),
+            concurrency=args.concurrency,
+            dry_run=args.dry_run,
+        )
 
-        async def run_many(
-            client: ia.AsyncIdeogram, on_result: Callable[[ItemResult], None]
-        ) -> list[ItemResult]:
-            generate = client.v3.generate if family == "v3" else client.legacy.generate
-            check_params(items, _keyword_parameters(generate))
-            return await run_batch(
-                client,
-                items,
-                out_dir,
-                model=family,
-                concurrency=concurrency,
-                on_result=on_result,
-            )
-
-        return _Job(len(items), run_many)
-
-    get_method, image_name = _SINGLE[command]
-    kwargs: dict[str, Any] = {image_name: args.image, **options}
+    operation, image_name = _SINGLE[command]
+    params: dict[str, Any] = {image_name: args.image, **options}
     for positional in ("mask", "prompt", "resolution"):
         if positional in vars(args) and positional not in args._options:
-            kwargs[positional] = getattr(args, positional)
-    if extra_body:
-        kwargs["extra_body"] = extra_body
-    prompt: str | None = kwargs.get("prompt")
-    slug = slugify(prompt) if prompt else f"{_stem(args.image)}-{command}"
-
-    async def run_one(
-        client: ia.AsyncIdeogram, on_result: Callable[[ItemResult], None]
-    ) -> list[ItemResult]:
-        call = partial(get_method(client), **kwargs)
-        result = await run_item(client, 0, call, out_dir, prompt=prompt, slug=slug)
-        on_result(result)
-        return [result]
-
-    return _Job(1, run_one)
+            params[positional] = getattr(args, positional)
+    prompt = params.get("prompt")
+    name = prompt if prompt else f"{_stem(args.image)}-{command}"
+    item = ia.BatchItem(params, extra_body=extra_body or None, name=name)
+    return _Job([item], operation)
 
 
 def _generate_options(options: Mapping[str, Any]) -> tuple[Literal["v3", "legacy"], dict[str, Any]]:
@@ -214,11 +269,11 @@ def _generate_options(options: Mapping[str, Any]) -> tuple[Literal["v3", "legacy
 
 
 def _with_defaults(
-    item: BatchItem,
+    item: ia.BatchItem,
     defaults: Mapping[str, Any],
     extra_body: Mapping[str, Any],
     family: Literal["v3", "legacy"],
-) -> BatchItem:
+) -> ia.BatchItem:
     """The item with the command's options under its own, in the family's spelling."""
     params = {**defaults, **item.params}
     if family == "legacy":
@@ -238,15 +293,21 @@ def _legacy_value(prefix: str, value: str) -> str:
     return f"{prefix}_" + value.lower().replace(":", "x").replace("x", "_")
 
 
-def _keyword_parameters(method: _Method) -> list[str]:
+def _keyword_parameters(operation: str) -> list[str]:
+    """The keyword parameters of an operation's method, read from its group's class."""
+    from ideogram_async._resources.legacy import Legacy
+    from ideogram_async._resources.v3 import V3
+
+    group, _, name = operation.partition(".")
+    method: Callable[..., Awaitable[Any]] = getattr(V3 if group == "v3" else Legacy, name)
     return [
         name
         for name, parameter in inspect.signature(method).parameters.items()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name != "prompt"
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     ]
 
 
-def _read_prompts(name: str) -> list[BatchItem]:
+def _read_prompts(name: str) -> list[ia.BatchItem]:
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -275,9 +336,70 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, Any]:
     return body
 
 
+def _money(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_usd(text)
+    except ValueError as exc:
+        raise CLIError(ExitCode.USAGE, f"--max-cost: {exc} (write dollars: 2.50)") from exc
+
+
+def _prices(path: str | None) -> ia.PriceTable | None:
+    if path is None:
+        return None
+    try:
+        return ia.PriceTable.load(path)
+    except (OSError, ValueError) as exc:
+        raise CLIError(ExitCode.USAGE, f"--prices {path}: {exc}") from exc
+
+
 def _stem(image: str) -> str:
     path = urlsplit(image).path if is_url(image) else image
     return slugify(PurePosixPath(path.replace("\\", "/")).stem)
+
+
+# --- describe: text, not images --------------------------------------------------------------
+
+
+async def _describe(args: argparse.Namespace, out_dir: Path) -> int:
+    options = {dest: getattr(args, dest) for dest in args._options}
+    kwargs = {name: value for name, value in options.items() if value is not None}
+    extra_body = _parse_params(args.param)
+    if extra_body:
+        kwargs["extra_body"] = extra_body
+    entry: dict[str, Any] = {
+        "index": 0,
+        "line": None,
+        "prompt": None,
+        "status": "done",
+        "ok": True,
+        "files": [],
+        "seeds": [],
+        "images": [],
+        "request_id": None,
+        "error": None,
+    }
+    async with _open_client(args) as client:
+        try:
+            response = await client.legacy.describe(image_file=args.image, **kwargs)
+        except (ia.IdeogramError, OSError) as exc:
+            code = exit_code_for(exc)
+            error = ia.BatchItemError.from_exception(exc, "request")
+            entry.update(
+                status="failed", ok=False, error={**error.to_json(), "exit_code": int(code)}
+            )
+            print(f"ideogram: error: {exc}", file=sys.stderr)
+        else:
+            code = ExitCode.OK
+            texts = [description.text for description in response.descriptions]
+            entry.update(descriptions=texts, request_id=response.request_id)
+            if not args.json:
+                for text in texts:
+                    print(text)
+    if args.json:
+        print_json(document(args.command, out_dir, code, None, items=[entry]))
+    return code
 
 
 # --- the client ----------------------------------------------------------------------------
@@ -307,86 +429,17 @@ async def _open_client(args: argparse.Namespace) -> AsyncIterator[ia.AsyncIdeogr
         yield client
 
 
-# --- reporting -----------------------------------------------------------------------------
-
-
-def _fatal(args: argparse.Namespace, out_dir: Path, code: ExitCode, kind: str, message: str) -> int:
+def _fatal(
+    args: argparse.Namespace,
+    out_dir: Path,
+    code: ExitCode,
+    kind: str,
+    message: str,
+    manifest: Path | None,
+) -> int:
     """Report a failure that stopped the command before its items could run."""
     print(f"ideogram: error: {message}", file=sys.stderr)
     if args.json:
         error = {"type": kind, "message": message, "exit_code": int(code)}
-        _print_json(_document(args, out_dir, code, [], error))
+        print_json(document(args.command, out_dir, code, None, manifest=manifest, error=error))
     return code
-
-
-def _document(
-    args: argparse.Namespace,
-    out_dir: Path,
-    code: ExitCode,
-    results: Sequence[ItemResult],
-    error: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """The ``--json`` document (its schema is in docs/cli.md)."""
-    succeeded = sum(result.ok for result in results)
-    return {
-        "command": args.command,
-        "ok": code == ExitCode.OK,
-        "exit_code": int(code),
-        "out_dir": str(out_dir),
-        "summary": {
-            "items": len(results),
-            "succeeded": succeeded,
-            "failed": len(results) - succeeded,
-            "files": sum(len(result.files) for result in results),
-        },
-        "items": [result.to_json() for result in results],
-        "error": error,
-    }
-
-
-def _print_json(document: Mapping[str, Any]) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def _print_human(args: argparse.Namespace, out_dir: Path, results: Sequence[ItemResult]) -> None:
-    """Files (and descriptions) on stdout, one a line, for pipes; errors on stderr."""
-    files = [file for result in results for file in result.files]
-    if args.command == "demo":
-        print(f"Wrote {len(files)} images from the offline emulator to {out_dir}:")
-    for result in results:
-        for file in result.files:
-            print(file)
-        for description in result.descriptions or ():
-            print(description)
-    many = args.command in ("batch", "demo")
-    for result in results:
-        if result.error is None:
-            continue
-        if many:
-            where = f"item {result.index}" + (f" (line {result.line})" if result.line else "")
-            print(
-                f"ideogram: {where} {_quote(result.prompt)}: "
-                f"{result.error.type}: {result.error.message}",
-                file=sys.stderr,
-            )
-        else:
-            print(f"ideogram: error: {result.error.message}", file=sys.stderr)
-    if many:
-        failed = sum(not result.ok for result in results)
-        print(
-            f"ideogram: {len(results)} prompts, {len(results) - failed} succeeded, "
-            f"{failed} failed; {len(files)} images saved in {out_dir}",
-            file=sys.stderr,
-        )
-
-
-def _quote(prompt: str | None) -> str:
-    text = prompt or ""
-    return json.dumps(text if len(text) <= 40 else text[:39] + "…", ensure_ascii=False)
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False

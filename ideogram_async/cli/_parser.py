@@ -9,9 +9,11 @@ import ideogram_async as ia
 
 from ._exit import EXIT_CODES_HELP
 
-__all__ = ["DEFAULT_OUT", "build_parser"]
+__all__ = ["DEFAULT_OUT", "MANIFEST_NAME", "build_parser"]
 
 DEFAULT_OUT = "ideogram-out"
+MANIFEST_NAME = "ideogram-batch.jsonl"
+"""The manifest ``ideogram batch`` keeps in its output folder, so that a re-run resumes."""
 
 _ENVIRONMENT_HELP = """\
 environment:
@@ -207,7 +209,8 @@ def _common() -> argparse.ArgumentParser:
         "--out",
         default=DEFAULT_OUT,
         metavar="DIR",
-        help=f"where images are saved (default ./{DEFAULT_OUT}); never overwritten",
+        help=f"where images are saved (default ./{DEFAULT_OUT}); never overwritten; "
+        "checked before any request",
     )
     group.add_argument(
         "--json",
@@ -248,6 +251,38 @@ def _common() -> argparse.ArgumentParser:
     return parser
 
 
+def _batch_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--manifest",
+        metavar="FILE",
+        help=f"the batch's journal (default OUT/{MANIFEST_NAME}); a re-run with the same "
+        "manifest skips finished items and downloads missing files again",
+    )
+    group.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="send again the items that failed in an earlier run (by default they are "
+        "reported, not sent)",
+    )
+    group.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="send nothing: print what would be sent and its estimated cost",
+    )
+    group.add_argument(
+        "--max-cost",
+        metavar="USD",
+        help="stop sending once this run's cost would pass USD dollars (such as 2.50), "
+        "at the price table's prices",
+    )
+    group.add_argument(
+        "--prices",
+        metavar="FILE",
+        help='a JSON price table laid over Ideogram\'s list prices: {"v3.generate/TURBO": '
+        '"0.03", ...} (for gateways that charge otherwise)',
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``ideogram`` parser; each subcommand records its SDK options in ``_options``."""
     parser = argparse.ArgumentParser(
@@ -283,10 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--concurrency",
                 type=_positive,
-                default=10,
                 metavar="N",
-                help="the most prompts in progress at once (default 10); the in-flight "
-                "image budget limits them further",
+                help="the most calls under way at once (default: twice the in-flight image "
+                "budget); the budget limits what is in flight",
             )
+        if name == "batch":
+            _batch_options(sub.add_argument_group("resuming and cost"))
         sub.set_defaults(_options=options)
     return parser

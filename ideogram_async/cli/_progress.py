@@ -1,92 +1,128 @@
-"""A progress line on stderr, with the standard library only."""
+"""Progress on stderr, drawn from the batch's events.
+
+On a terminal it is a ``rich`` progress bar (``pip install "ideogram-async[cli]"``), loaded
+only then: rich costs tens of milliseconds to import, and ``import ideogram_async`` never
+loads it. Elsewhere (``--progress`` into a log, or without rich) each finished item prints a
+plain line. ``NO_COLOR`` turns colour off (rich honours it too).
+"""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
-__all__ = ["Progress"]
+import ideogram_async as ia
+from ideogram_async._prices import format_usd
+
+__all__ = ["Progress", "progress_for"]
 
 
 class Progress:
-    """Counts finished items: ``[#######-----] 7/12  6 ok  1 failed  4.2s``.
+    """A progress display; this base draws nothing, so callers need no checks."""
 
-    On a terminal the line is redrawn in place; elsewhere (``--progress`` into a log) each
-    update is a line of its own. A disabled instance does nothing, so callers need no checks.
-    """
+    def start(self, total: int) -> None:
+        """Begin, for ``total`` items."""
 
-    def __init__(
-        self,
-        total: int,
-        *,
-        stream: TextIO,
-        enabled: bool,
-        label: str = "",
-        width: int = 24,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.total = total
-        self.ok = 0
-        self.failed = 0
-        self._stream = stream
-        self._enabled = enabled and total > 0
-        self._label = label
-        self._width = width
-        self._clock = clock
-        self._started = clock()
-        self._redraw = enabled and _isatty(stream)
-        self._last_len = 0
-
-    @property
-    def done(self) -> int:
-        """Items finished, whether they succeeded or not."""
-        return self.ok + self.failed
-
-    def start(self) -> None:
-        """Draw the empty bar."""
-        self._draw()
-
-    def advance(self, ok: bool) -> None:
-        """Count one finished item."""
-        if ok:
-            self.ok += 1
-        else:
-            self.failed += 1
-        self._draw()
+    def update(self, event: ia.BatchEvent) -> None:
+        """Show what an event changed."""
 
     def close(self) -> None:
-        """End the line, so what follows starts on a fresh one."""
-        if self._enabled and self._redraw:
-            self._stream.write("\n")
-            self._stream.flush()
-        self._enabled = False
+        """End the display, so what follows starts on a fresh line."""
 
-    def render(self) -> str:
-        """The progress line's text."""
-        filled = self._width * self.done // self.total if self.total else self._width
-        bar = "#" * filled + "-" * (self._width - filled)
-        text = f"[{bar}] {self.done}/{self.total}  {self.ok} ok"
-        if self.failed:
-            text += f"  {self.failed} failed"
-        text += f"  {self._clock() - self._started:.1f}s"
-        return f"{self._label} {text}" if self._label else text
 
-    def _draw(self) -> None:
-        if not self._enabled:
+def summary(progress: ia.BatchProgress, elapsed: float) -> str:
+    """``12/30  11 done  1 failed  3 in flight  14 images  $0.72  4.2s``."""
+    text = f"{progress.finished}/{progress.total}  {progress.done} done"
+    if progress.failed:
+        text += f"  {progress.failed} failed"
+    if progress.skipped:
+        text += f"  {progress.skipped} skipped"
+    if progress.resumed:
+        text += f"  ({progress.resumed} from the manifest)"
+    text += f"  {progress.in_flight} in flight  {progress.images_saved} images"
+    text += f"  {format_usd(progress.cost_usd_micros)}  {elapsed:.1f}s"
+    return text
+
+
+class LineProgress(Progress):
+    """One plain line per finished item, for logs and pipes."""
+
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self._stream = stream
+        self._clock = clock
+        self._started = clock()
+
+    def start(self, total: int) -> None:
+        self._started = self._clock()
+
+    def update(self, event: ia.BatchEvent) -> None:
+        if event.result is None:
             return
-        text = self.render()
-        if self._redraw:
-            # Pad over the end of a longer previous line.
-            self._stream.write("\r" + text.ljust(self._last_len))
-            self._last_len = len(text)
-        else:
-            self._stream.write(text + "\n")
+        self._stream.write(summary(event.progress, self._clock() - self._started) + "\n")
         self._stream.flush()
 
 
-def _isatty(stream: TextIO) -> bool:
+class RichProgress(Progress):
+    """A rich progress bar redrawn in place on a terminal."""
+
+    def __init__(self, stream: TextIO, *, no_color: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        self._console = Console(file=stream, no_color=no_color, highlight=False)
+        self._bar = Bar(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=self._console,
+            transient=False,
+        )
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        self._bar.start()
+        self._task = self._bar.add_task("ideogram", total=total, counts="")
+
+    def update(self, event: ia.BatchEvent) -> None:
+        progress = event.progress
+        counts = f"{progress.done} done"
+        if progress.failed:
+            counts += f" [red]{progress.failed} failed[/red]"
+        if progress.skipped:
+            counts += f" [yellow]{progress.skipped} skipped[/yellow]"
+        counts += (
+            f"  {progress.in_flight} in flight  {progress.images_saved} images"
+            f"  {format_usd(progress.cost_usd_micros)}"
+        )
+        self._bar.update(self._task, completed=progress.finished, counts=counts)
+
+    def close(self) -> None:
+        self._bar.stop()
+
+
+def progress_for(stream: TextIO, enabled: bool | None) -> Progress:
+    """The display for ``stream``: a rich bar on a terminal, lines elsewhere, or none.
+
+    ``enabled`` is ``--progress`` / ``--no-progress``; ``None`` shows it on a terminal only.
+    """
+    terminal = _isatty(stream)
+    if enabled is False or (enabled is None and not terminal):
+        return Progress()
+    if terminal:
+        try:
+            return RichProgress(stream, no_color=bool(os.environ.get("NO_COLOR")))
+        except ImportError:  # rich is the ``cli`` extra: without it, plain lines
+            pass
+    return LineProgress(stream)
+
+
+def _isatty(stream: Any) -> bool:
     try:
-        return stream.isatty()
+        return bool(stream.isatty())
     except (AttributeError, ValueError):  # a closed or unusual stream
         return False

@@ -1,0 +1,172 @@
+"""Saving a batch's images: names nothing from the server can steer, and no partial file.
+
+Each image is streamed by ``client.download_to`` into a hidden temporary file in the output
+folder (written atomically: complete, or not there), then published under its final name with
+the extension its bytes call for. Publishing is a hard link, so it never overwrites a file; a
+name that is taken gets ``-2``, ``-3``, ... .
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import anyio
+
+from ._exceptions import IdeogramValidationError
+from ._files import _EXTENSIONS, sniff_image
+
+if TYPE_CHECKING:
+    from ._client import AsyncIdeogram
+
+__all__ = ["check_output_dir", "file_stem", "save_image", "slugify"]
+
+_SLUG_MAX = 40
+_TEMP_PREFIX = ".ideogram-"
+_TEMP_SUFFIX = ".part"
+
+
+def slugify(text: str | None, fallback: str = "image") -> str:
+    """A short, lowercase ASCII name for ``text``: ``"A Cat, at Dusk!"`` -> ``"a-cat-at-dusk"``."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > _SLUG_MAX:
+        cut = slug[: _SLUG_MAX + 1]
+        # End on a whole word where one ends late enough.
+        slug = cut.rsplit("-", 1)[0] if cut.rfind("-") >= _SLUG_MAX // 2 else cut[:_SLUG_MAX]
+    return slug.rstrip("-") or fallback
+
+
+def file_stem(index: int, slug: str, seed: int | None) -> str:
+    """``{index:03d}-{slug}-{seed}``, or ``{index:03d}-{slug}`` for an image without a seed."""
+    return f"{index:03d}-{slug}" if seed is None else f"{index:03d}-{slug}-{seed}"
+
+
+def check_output_dir(directory: Path) -> None:
+    """Create ``directory`` if needed and prove a file can be written there; remove the
+    temporary files a crashed batch left.
+
+    Raises:
+        IdeogramValidationError: It is not a folder, or cannot be written.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise IdeogramValidationError(
+            "out_dir", str(directory), f"a folder where files can be written ({reason})"
+        ) from exc
+    for stale in directory.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
+
+
+async def save_image(
+    client: AsyncIdeogram, url: str, directory: Path, stem: str, *, adopt: bool = False
+) -> Path:
+    """Download ``url`` into ``directory`` as ``stem`` plus the extension of its content.
+
+    With ``adopt``, an existing ``stem.ext`` (or ``stem-N.ext``) with the same bytes is taken
+    as the image's file instead of writing a copy (a resumed batch that crashed after writing
+    the file, before recording it).
+
+    Raises:
+        DownloadError: The download failed (nothing is left on disk).
+        OSError: The file cannot be written.
+    """
+    from anyio import to_thread
+
+    temp = directory / f"{_TEMP_PREFIX}{os.urandom(8).hex()}{_TEMP_SUFFIX}"
+    try:
+        await _download_to(client, url, temp)
+        # Once the bytes are on disk, publish them even if the batch is being cancelled.
+        with anyio.CancelScope(shield=True):
+            path = await to_thread.run_sync(_publish, temp, directory, stem, adopt)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await to_thread.run_sync(lambda: temp.unlink(missing_ok=True))
+    return path
+
+
+async def _download_to(client: AsyncIdeogram, url: str, dest: Path) -> None:
+    # ``download_to`` streams with bounded memory and writes atomically; until the client has
+    # it, download the bytes and write them the same way.
+    download_to = getattr(client, "download_to", None)
+    if download_to is not None:
+        await download_to(url, dest)
+        return
+    from anyio import to_thread
+
+    data = await client.download(url)
+    await to_thread.run_sync(_write_atomic, dest, data)
+
+
+def _write_atomic(dest: Path, data: bytes) -> None:
+    fd, name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(name, dest)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _publish(temp: Path, directory: Path, stem: str, adopt: bool) -> Path:
+    with temp.open("rb") as file:
+        head = file.read(16)
+    os.chmod(temp, 0o644)  # as an ordinary file, not the temporary file's 0600
+    ext = _EXTENSIONS.get(sniff_image(head) or "", ".bin")
+    for n in itertools.count(1):
+        path = directory / (f"{stem}{ext}" if n == 1 else f"{stem}-{n}{ext}")
+        if adopt and path.exists():
+            if _same_bytes(path, temp):
+                return path
+            continue
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            continue
+        except OSError:
+            # A file system without hard links: claim the name, then move the bytes in.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            os.replace(temp, path)
+        _fsync_dir(directory)
+        return path
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    if first.stat().st_size != second.stat().st_size:
+        return False
+    with first.open("rb") as a, second.open("rb") as b:
+        while chunk := a.read(1 << 16):
+            if chunk != b.read(len(chunk)):
+                return False
+    return True
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - no directory descriptors on this platform
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
