@@ -34,6 +34,7 @@ from ._exit import ExitCode, exit_code_for
 from ._parser import MANIFEST_NAME, build_parser
 from ._progress import progress_for
 from ._report import document, dry_run_document, print_dry_run, print_human, print_json
+from ._shard import manifest_name, take_shard
 
 __all__ = ["main"]
 
@@ -225,6 +226,8 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
             items = [ia.BatchItem.prompt(args.prompt)]
         else:
             items = _read_prompts(args.prompts_file)
+            if args.shard is not None:
+                items = take_shard(items, *args.shard)
         items = [_with_defaults(item, defaults, extra_body, family) for item in items]
         operation = f"{family}.generate"
         check_params(items, _keyword_parameters(operation))
@@ -235,7 +238,8 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
             operation,
             manifest=Path(args.manifest).expanduser().absolute()
             if args.manifest
-            else out_dir / MANIFEST_NAME,
+            else out_dir
+            / (manifest_name(MANIFEST_NAME, *args.shard) if args.shard else MANIFEST_NAME),
             retry_failed=args.retry_failed,
             prices=_prices(args.prices),
             max_cost_usd_micros=_money(args.max_cost),
