@@ -44,6 +44,7 @@ from ._exceptions import ConfigurationError, IdeogramError
 
 try:
     import redis.asyncio as aioredis
+    from redis import __version__ as redis_version
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
     from redis.exceptions import RedisError
@@ -260,6 +261,7 @@ class RedisBudget:
             # Waiters block up to a third of the lease in BLPOP.
             socket_timeout=timeout + lease_time / 3,
             retry=Retry(NoBackoff(), 0),
+            **_identity(),
         )
         return cls(
             client,
@@ -550,6 +552,15 @@ class RedisBudget:
         if "path" in kwargs:
             return f"unix:{kwargs['path']}"
         return f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
+
+
+def _identity() -> dict[str, Any]:
+    """redis-py's CLIENT SETINFO, without reading its package metadata per new connection."""
+    try:
+        from redis.driver_info import DriverInfo  # redis-py 7.1 and later
+    except ImportError:
+        return {"lib_version": redis_version}
+    return {"driver_info": DriverInfo(lib_version=redis_version)}
 
 
 def _require_asyncio(*, running_only: bool) -> None:
