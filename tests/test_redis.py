@@ -470,3 +470,62 @@ async def test_a_failing_release_leaves_the_places_to_the_lease(make: Factory) -
         return (await other.fetch_state()).in_use == 0
 
     await until(freed)
+
+
+async def test_a_lease_lost_while_its_call_runs_is_claimed_again(
+    make: Factory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A lease that expired under a running call (a stalled process) is claimed again."""
+    holder, other = make(lease_time=0.3), make(lease_time=0.3)
+    async with holder.hold(2):
+        # As if the holder had stalled past its lease: Redis forgets the places.
+        await other._redis.zrem(other._keys[1], *await other._redis.zrange(other._keys[1], 0, -1))
+        await other._redis.delete(other._keys[2])
+        assert (await other.fetch_state()).in_use == 0
+
+        async def reclaimed() -> bool:
+            return (await other.fetch_state()).in_use == 2
+
+        await until(reclaimed)
+    assert "claimed again" in caplog.text
+    assert (await other.fetch_state()).in_use == 0
+
+
+async def test_a_lapsed_ticket_keeps_its_place_in_the_queue(budgets: list[RedisBudget]) -> None:
+    """A waiter whose ticket lapsed (its process was slow) comes back ahead of later waiters."""
+    a, b, c = budgets
+    for budget in budgets:
+        budget._poll = 0.1  # refresh tickets often, so the test is short
+    served: list[str] = []
+
+    async def call(budget: RedisBudget, label: str) -> None:
+        async with budget.hold(4):
+            served.append(label)
+
+    async def waiting(n: int) -> bool:
+        return (await c.fetch_state()).waiting == n
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg, c.hold(4):
+            tg.start_soon(call, a, "first")
+            await until(lambda: waiting(1))
+            # The ticket lapses: it leaves the queue, as a purge would drop it.
+            queue, tickets, expiry = c._keys[4], c._keys[5], c._keys[6]
+            (ticket,) = await c._redis.zrange(queue, 0, -1)
+            await c._redis.zrem(queue, ticket)
+            await c._redis.zrem(expiry, ticket)
+            await c._redis.hdel(tickets, ticket)
+            tg.start_soon(call, b, "second")
+            await until(lambda: waiting(2))  # "first" refreshed its ticket: it is back
+    assert served == ["first", "second"]
+
+
+def test_the_module_exports_its_public_names() -> None:
+    """``ideogram_async.redis.__all__`` is its public surface; its errors are ``IdeogramError``s."""
+    import ideogram_async.redis as module
+    from ideogram_async import IdeogramError
+
+    public = {name for name in vars(module) if not name.startswith("_")}
+    assert set(module.__all__) <= public
+    assert issubclass(module.RedisBudgetError, IdeogramError)
+    assert issubclass(module.RedisFallbackWarning, RuntimeWarning)
