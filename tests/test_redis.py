@@ -511,7 +511,7 @@ async def test_a_lapsed_ticket_keeps_its_place_in_the_queue(budgets: list[RedisB
             await until(lambda: waiting(1))
             # The ticket lapses: it leaves the queue, as a purge would drop it.
             queue, tickets, expiry = c._keys[4], c._keys[5], c._keys[6]
-            (ticket,) = await c._redis.zrange(queue, 0, -1)
+            (ticket,) = [bytes(t) for t in await c._redis.zrange(queue, 0, -1)]  # type: ignore[arg-type]
             await c._redis.zrem(queue, ticket)
             await c._redis.zrem(expiry, ticket)
             await c._redis.hdel(tickets, ticket)
