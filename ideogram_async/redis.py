@@ -408,12 +408,21 @@ class RedisBudget:
                 self._current.reset(token)
             return
         token = self._current.set(lease)
+        error: BaseException | None = None
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._renew, lease)
-                await self._wait_pause(lease.pause)
-                yield lease.places
-                tg.cancel_scope.cancel()
+                try:
+                    await self._wait_pause(lease.pause)
+                    yield lease.places
+                except BaseException as exc:
+                    # Raised again below, outside the task group, which would wrap it in an
+                    # ExceptionGroup: the caller must see its own error (a RateLimitError...).
+                    error = exc
+                finally:
+                    tg.cancel_scope.cancel()
+            if error is not None:
+                raise error
         finally:
             self._current.reset(token)
             with anyio.CancelScope(shield=True):

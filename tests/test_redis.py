@@ -529,3 +529,16 @@ def test_the_module_exports_its_public_names() -> None:
     assert set(module.__all__) <= public
     assert issubclass(module.RedisBudgetError, IdeogramError)
     assert issubclass(module.RedisFallbackWarning, RuntimeWarning)
+
+
+async def test_an_error_in_the_body_comes_out_as_itself(budgets: list[RedisBudget]) -> None:
+    """An exception raised while holding places reaches the caller unwrapped; places go back."""
+    a, b, _ = budgets
+    with pytest.raises(KeyError, match="mine"):
+        async with a.hold(2):
+            raise KeyError("mine")
+    with anyio.move_on_after(0.2) as scope:
+        async with a.hold(2):
+            await anyio.sleep_forever()
+    assert scope.cancelled_caught
+    assert (await b.fetch_state()).in_use == 0
