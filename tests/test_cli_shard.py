@@ -1,12 +1,15 @@
-"""``ideogram batch --shard K/N``: one batch split over several machines."""
+"""``ideogram batch --shard K/N`` and ``--redis URL``: one batch split over several machines."""
 
 from __future__ import annotations
 
 import argparse
+import inspect
 from pathlib import Path
 
 import pytest
+import redis
 
+import ideogram_async as ia
 from ideogram_async.cli import main
 from ideogram_async.cli._shard import manifest_name, parse_shard, take_shard
 
@@ -14,6 +17,10 @@ from .conftest import KEY
 from .test_cli import FakeAPI, write_prompts
 
 PROMPTS = "".join(f"prompt {i}\n" for i in range(1, 8))
+needs_pluggable_budget = pytest.mark.skipif(
+    "budget" not in inspect.signature(ia.AsyncIdeogram).parameters,
+    reason="needs AsyncIdeogram(budget=...) from the hardening branch, not merged yet",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +83,30 @@ def test_a_bad_shard_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixt
     path = write_prompts(tmp_path, PROMPTS)
     assert main(["batch", path, "--out", str(tmp_path / "out"), "--shard", "4/3"]) == 2
     assert "K/N" in capsys.readouterr().err
+
+
+@needs_pluggable_budget
+def test_redis_shares_the_budget(redis_url: str, tmp_path: Path) -> None:
+    """``--redis URL`` runs the batch within a budget kept in that Redis, of the given size."""
+    path = write_prompts(tmp_path, PROMPTS)
+    out = tmp_path / "out"
+    argv = ["batch", path, "--out", str(out), "--emulator", "--redis", redis_url]
+    assert main([*argv, "--max-inflight-images", "3"]) == 0
+    assert len([p for p in out.iterdir() if p.suffix == ".png"]) == 7
+    probe = redis.Redis.from_url(redis_url)
+    try:
+        state = probe.hgetall("ideogram-async:budget:{emulator}:state")
+        assert state[b"max_capacity"] == b"3"
+        assert probe.hlen("ideogram-async:budget:{emulator}:weights") == 0  # all given back
+    finally:
+        probe.close()
+
+
+@needs_pluggable_budget
+def test_an_unreachable_redis_fails_the_batch(tmp_path: Path) -> None:
+    """A Redis that cannot be reached sends nothing and fails with a clear message."""
+    path = write_prompts(tmp_path, "a fox\n")
+    out = tmp_path / "out"
+    argv = ["batch", path, "--out", str(out), "--emulator", "--redis", "redis://127.0.0.1:1/0"]
+    assert main([*argv, "--max-retries", "0"]) != 0
+    assert not [p for p in out.iterdir() if p.suffix == ".png"]

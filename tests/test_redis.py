@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import signal
 import socket
@@ -18,12 +19,18 @@ import anyio
 import pytest
 import redis.asyncio as aioredis
 
+import ideogram_async as ia
 from ideogram_async import ConfigurationError, InflightBudget
 from ideogram_async.redis import RedisBudget, RedisBudgetError, RedisFallbackWarning
 
 pytestmark = pytest.mark.anyio
 
 ROOT = Path(__file__).resolve().parent.parent
+needs_hardening = pytest.mark.skipif(
+    "budget" not in inspect.signature(ia.AsyncIdeogram).parameters
+    or not hasattr(InflightBudget, "hold"),
+    reason="needs AsyncIdeogram(budget=...) and InflightBudget.hold from the hardening branch",
+)
 
 
 @pytest.fixture
@@ -443,6 +450,7 @@ async def test_a_hung_redis_times_out(make: Factory, silent_server: int) -> None
             pass  # pragma: no cover
 
 
+@needs_hardening
 async def test_the_fallback_budget_is_used_with_a_warning(make: Factory) -> None:
     """With a fallback, a failing Redis warns and the call holds places in the fallback."""
     fallback = InflightBudget(2)
@@ -542,3 +550,27 @@ async def test_an_error_in_the_body_comes_out_as_itself(budgets: list[RedisBudge
             await anyio.sleep_forever()
     assert scope.cancelled_caught
     assert (await b.fetch_state()).in_use == 0
+
+
+# --- with the client ------------------------------------------------------------------------------
+
+
+@needs_hardening
+async def test_clients_sharing_a_budget_stay_under_the_server_s_limit(make: Factory) -> None:
+    """Two clients on one RedisBudget of 3 send 12 calls to a server admitting 3: no 429."""
+    from ideogram_async.testing import Emulator
+
+    emulator = Emulator(inflight_limit=3, latency=0.02)
+    clients = [emulator.client(budget=make(max_capacity=3)) for _ in range(2)]
+
+    async def call(client: ia.AsyncIdeogram) -> None:
+        await client.legacy.generate(prompt="a fox")
+
+    async with anyio.create_task_group() as tg:
+        for i in range(12):
+            tg.start_soon(call, clients[i % 2])
+    for client in clients:
+        await client.aclose()
+    assert emulator.stats.images_generated == 12
+    # Without the shared budget, 2 x 3 calls in flight would meet 429s from the server.
+    assert emulator.stats.rate_limited == 0

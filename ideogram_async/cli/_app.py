@@ -16,7 +16,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import anyio
@@ -35,6 +35,9 @@ from ._parser import MANIFEST_NAME, build_parser
 from ._progress import progress_for
 from ._report import document, dry_run_document, print_dry_run, print_human, print_json
 from ._shard import manifest_name, take_shard
+
+if TYPE_CHECKING:
+    from ideogram_async.redis import RedisBudget
 
 __all__ = ["main"]
 
@@ -417,6 +420,42 @@ async def _open_client(args: argparse.Namespace) -> AsyncIterator[ia.AsyncIdeogr
         kwargs["timeout"] = args.timeout
     if args.max_retries is not None:
         kwargs["max_retries"] = args.max_retries
+    async with _shared_budget(args) as budget:
+        if budget is not None:
+            kwargs["budget"] = budget
+        async with _client(args, kwargs) as client:
+            yield client
+
+
+@asynccontextmanager
+async def _shared_budget(args: argparse.Namespace) -> AsyncIterator[RedisBudget | None]:
+    """``--redis URL``: one budget of ``--max-inflight-images`` for every process sharing it."""
+    if getattr(args, "redis", None) is None:
+        yield None
+        return
+    try:
+        # Imported here only: redis-py is an optional extra.
+        from ideogram_async.redis import RedisBudget
+    except ImportError as exc:
+        raise CLIError(ExitCode.AUTH, str(exc)) from exc
+    key = os.environ.get("IDEOGRAM_API_KEY")
+    budget = RedisBudget.from_url(
+        args.redis,
+        max_capacity=args.max_inflight_images,
+        # The emulator has no key to name the budget after.
+        name=None if key and not args.emulator else "emulator",
+        api_key=key,
+    )
+    try:
+        yield budget
+    finally:
+        await budget.aclose()
+
+
+@asynccontextmanager
+async def _client(
+    args: argparse.Namespace, kwargs: dict[str, Any]
+) -> AsyncIterator[ia.AsyncIdeogram]:
     if args.emulator or args.command == "demo":
         # Imported here only: the emulator is never loaded for the real API.
         from ideogram_async.testing import Emulator

@@ -291,7 +291,13 @@ def _sharing_options(group: argparse._ArgumentGroup) -> None:
         metavar="K/N",
         help="take shard K of N of the prompts file (prompts K, K+N, K+2N, ...), with its own "
         "manifest (default OUT/ideogram-batch.shard-K-of-N.jsonl); run shards 1/N to N/N on "
-        "N machines",
+        "N machines, with --redis to share one budget",
+    )
+    group.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share one in-flight budget (--max-inflight-images) with every process using "
+        "this Redis and key (needs the redis extra; docs/redis.md)",
     )
 
 
