@@ -13,8 +13,10 @@ Redis and changes only through the Lua scripts of ``_redis_lua``, so each change
 A call holds a lease on its places that expires after ``lease_time`` unless renewed; the
 holder renews it every third of that while its call runs, so a process killed with
 ``kill -9`` gives its places back within ``lease_time``. Waiters are served in order of
-arrival; each waits on its own Redis list (``BLPOP``) that the grant pushes to, with a timeout
-as a fallback, so a lost wake-up delays a waiter by at most a third of ``lease_time``.
+arrival, across processes. A grant is pushed to the waiter's own Redis list; the first
+waiter of each process blocks on it (``BLPOP``), the others wait in the process for their
+turn, all with a timeout as a fallback, so a lost wake-up delays a waiter by at most a third
+of ``lease_time``.
 
 This module runs on asyncio only: redis-py's asyncio API cannot run under trio. Using a
 ``RedisBudget`` under trio raises ``ConfigurationError`` at once.
