@@ -5,18 +5,8 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
-from ._batch import Batch, estimate_batch
-from ._batch_models import (
-    BatchEvent,
-    BatchImage,
-    BatchItem,
-    BatchItemError,
-    BatchProgress,
-    BatchReport,
-    BatchResult,
-    CostEstimate,
-)
-from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
+from typing import TYPE_CHECKING
+
 from ._budget import InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
@@ -57,7 +47,6 @@ from ._exceptions import (
     RequestTooLargeError,
     UnprocessableEntityError,
 )
-from ._manifest import Manifest, ManifestError
 from ._models import (
     APIResponse,
     AssetIdentifier,
@@ -83,7 +72,6 @@ from ._models import (
     UploadedAsset,
 )
 from ._palette import ColorPalette, ColorPaletteMember
-from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
 from ._retry import Attempt
 from ._types import (
     USE_CLIENT_DEFAULT,
@@ -94,6 +82,61 @@ from ._types import (
     UseClientDefault,
 )
 from ._version import __version__
+
+if TYPE_CHECKING:
+    # The batch engine loads on first use, like the operation groups: it is ~15 attrs classes.
+    from ._batch import Batch, estimate_batch
+    from ._batch_models import (
+        BatchEvent,
+        BatchImage,
+        BatchItem,
+        BatchItemError,
+        BatchProgress,
+        BatchReport,
+        BatchResult,
+        CostEstimate,
+    )
+    from ._batch_ops import BatchOperation, BatchSubmission, MethodOperation
+    from ._manifest import Manifest, ManifestError
+    from ._prices import IDEOGRAM_LIST_PRICES, PriceTable
+
+_LAZY = {
+    "Batch": "._batch",
+    "estimate_batch": "._batch",
+    **dict.fromkeys(
+        (
+            "BatchEvent",
+            "BatchImage",
+            "BatchItem",
+            "BatchItemError",
+            "BatchProgress",
+            "BatchReport",
+            "BatchResult",
+            "CostEstimate",
+        ),
+        "._batch_models",
+    ),
+    **dict.fromkeys(("BatchOperation", "BatchSubmission", "MethodOperation"), "._batch_ops"),
+    **dict.fromkeys(("Manifest", "ManifestError"), "._manifest"),
+    **dict.fromkeys(("IDEOGRAM_LIST_PRICES", "PriceTable"), "._prices"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load a name of ``_LAZY`` on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -24,7 +24,7 @@ from ._files import _EXTENSIONS, sniff_image
 if TYPE_CHECKING:
     from ._client import AsyncIdeogram
 
-__all__ = ["check_output_dir", "file_stem", "save_image", "slugify"]
+__all__ = ["check_output_dir", "file_stem", "fsync_dir", "save_image", "slugify"]
 
 _SLUG_MAX = 40
 _TEMP_PREFIX = ".ideogram-"
@@ -144,7 +144,7 @@ def _publish(temp: Path, directory: Path, stem: str, adopt: bool) -> Path:
                 continue
             os.close(fd)
             os.replace(temp, path)
-        _fsync_dir(directory)
+        fsync_dir(directory)
         return path
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -159,7 +159,8 @@ def _same_bytes(first: Path, second: Path) -> bool:
     return True
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a new or renamed entry of ``directory`` durable (where the platform allows)."""
     try:
         fd = os.open(directory, os.O_RDONLY)
     except OSError:  # pragma: no cover - no directory descriptors on this platform

@@ -36,6 +36,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._params import Params
+    from ._resources.batches import Batches
     from ._resources.datasets import Datasets
     from ._resources.images import Images
     from ._resources.legacy import Legacy
@@ -228,6 +229,13 @@ class AsyncIdeogram:
         from ._resources.models import Models
 
         return Models(self)
+
+    @functools.cached_property
+    def batches(self) -> Batches:
+        """Many calls of the image operations, every image saved, resumable (``Batch``)."""
+        from ._resources.batches import Batches
+
+        return Batches(self)
 
     def __repr__(self) -> str:
         return f"<AsyncIdeogram base_url={self._base_url!r} auth_scheme={self._auth_scheme!r}>"

@@ -21,6 +21,7 @@ from typing import IO, Any
 import anyio
 import attrs
 
+from ._batch_files import fsync_dir
 from ._exceptions import IdeogramError
 
 __all__ = ["Manifest", "ManifestError", "PartRecord", "request_key"]
@@ -223,7 +224,7 @@ class Manifest:
             file.close()
             raise
         if new:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         return file
 
     def close(self) -> None:
@@ -242,16 +243,3 @@ def _lock(file: IO[bytes], path: Path) -> None:
         fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
         raise ManifestError(f"{path} is in use by another batch") from exc
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - a platform without directory descriptors
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)

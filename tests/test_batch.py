@@ -16,6 +16,7 @@ import respx
 
 import ideogram_async as ia
 from ideogram_async.testing import Emulator
+from ideogram_async.testing.pytest_plugin import _VirtualTime as VirtualTime
 
 from .conftest import API, KEY, PNG, image_response
 
@@ -24,20 +25,6 @@ pytestmark = pytest.mark.anyio
 LINKS = "https://images.example/ephemeral/"
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[..., Awaitable[None]]
-
-
-class VirtualTime:
-    """A clock that moves only when the client sleeps, and a sleep that never waits."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-        await anyio.lowlevel.checkpoint()
 
 
 def emulator_client(emulator: Emulator, **kwargs: Any) -> ia.AsyncIdeogram:
@@ -608,3 +595,14 @@ async def test_200_prompts_through_random_429s_and_failures(
     assert sorted(answered) == sorted(prompts)  # each prompt generated exactly once
     assert len(files_in(out)) == 200
     assert client.inflight_budget.in_use == 0
+
+
+async def test_client_batches_runs_a_batch_and_estimates(tmp_path: Path) -> None:
+    """``client.batches.run`` is ``Batch(client, ...).run()``; ``estimate`` sends nothing."""
+    emulator = Emulator()
+    async with emulator_client(emulator) as client:
+        estimate = client.batches.estimate(["a", "b"], prices=ia.PriceTable({"v3.generate": 7}))
+        assert (estimate.usd_micros, emulator.requests) == (14, [])
+        report = await client.batches.run(["a", "b"], out_dir=tmp_path)
+    assert report.ok
+    assert len(report.files) == 2

@@ -24,7 +24,11 @@ def public_names_defined_in_init() -> set[str]:
     """Every name ``__init__.py`` binds at module level, minus private ones and ``__all__``."""
     tree = ast.parse(INIT.read_text(encoding="utf-8"))
     names: set[str] = set()
+    body = list(tree.body)
     for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            body += node.body  # names loaded on first use (``_LAZY``), imported for checkers
+    for node in body:
         if isinstance(node, ast.ImportFrom):
             names.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Import):
@@ -35,6 +39,7 @@ def public_names_defined_in_init() -> set[str]:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
     names.discard("annotations")  # from __future__ import annotations
+    names.discard("TYPE_CHECKING")
     names.discard("__all__")
     return {name for name in names if not name.startswith("_") or name == "__version__"}
 
@@ -143,3 +148,33 @@ def test_exported_classes_come_from_the_package() -> None:
         if inspect.isclass(obj):
             assert obj.__module__.startswith("ideogram_async."), name
             assert obj.__name__ == name
+
+
+def test_lazy_names_are_the_ones_imported_for_type_checkers() -> None:
+    """Every name loaded on first use is imported under ``TYPE_CHECKING`` from its module."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    checked = {
+        alias.name: f".{node.module}"
+        for block in tree.body
+        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert checked == ia._LAZY
+    assert "Batch" in dir(ia)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = ia.Nope
+
+
+def test_importing_the_package_does_not_load_the_batch_engine() -> None:
+    """``import ideogram_async`` leaves the batch modules for first use (import time)."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, ideogram_async as ia; "
+        "assert not [m for m in sys.modules if m.startswith('ideogram_async._batch')]; "
+        "ia.Batch; assert 'ideogram_async._batch' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True)
