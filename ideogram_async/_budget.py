@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 import anyio
+import attrs
 
-__all__ = ["Cooldown", "InflightBudget"]
+__all__ = ["Budget", "BudgetState", "Cooldown", "InflightBudget"]
 
 
 class _Waiter:
@@ -106,3 +109,52 @@ class Cooldown:
                 # This pause is slept out. Only a later pause set meanwhile sends us round again,
                 # so an injected sleep that does not move the clock cannot spin the loop.
                 return
+
+
+class Budget(Protocol):
+    """What the client needs of an in-flight budget; exported as ``ideogram_async.Budget``."""
+
+    @property
+    def capacity(self) -> int:
+        """Places that may be held now."""
+        ...
+
+    @property
+    def in_use(self) -> int:
+        """Places held now."""
+        ...
+
+    def hold(self, weight: int) -> AbstractAsyncContextManager[int]:
+        """Wait for ``weight`` places (capped at ``max_capacity``) and for any 429 cooldown,
+        hold them for the body of the ``async with`` (the value is the places held), and give
+        them back on exit, also on error or cancellation."""
+        ...
+
+    async def rate_limited(self, *, limit: int | None, retry_after: float | None) -> None:
+        """A 429 of the in-flight kind arrived while holding places: fit ``limit`` when the
+        server reported one, else shrink (multiplicatively); pause every holder for
+        ``retry_after`` (or the policy's backoff). Called before the places go back."""
+        ...
+
+    async def succeeded(self, weight: int) -> None:
+        """A call that held ``weight`` places succeeded (for additive increase)."""
+        ...
+
+
+@attrs.frozen
+class BudgetState:
+    """A snapshot of what a budget is doing, for progress displays and logs.
+
+    Attributes:
+        capacity: Places that may be held now.
+        max_capacity: The most the capacity may grow to (``max_inflight_images``).
+        in_use: Places held now.
+        waiting: Calls waiting for places or for a 429 pause to end.
+        reason: Why the capacity last changed, in words (``"start"`` until it first does).
+    """
+
+    capacity: int
+    max_capacity: int
+    in_use: int
+    waiting: int
+    reason: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import struct
 import threading
@@ -132,3 +134,21 @@ def serve_on_loopback(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
         sock.close()
         assert not thread.is_alive()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real ``redis-server`` on loopback, on a free port, for the session.
+
+    Without the binary the tests that need it are skipped, except in CI (``CI=true``), where
+    ``.ci/run`` installs it and a missing binary is a failure.
+    """
+    from tests.redis_server import start_redis_server
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is missing in CI: .ci/run installs it with apt-get")
+        pytest.skip("redis-server is not installed (apt-get install redis-server); not in CI")
+    with start_redis_server(binary) as url:
+        yield url

@@ -16,7 +16,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -34,7 +34,11 @@ from ._exit import ExitCode, exit_code_for
 from ._parser import MANIFEST_NAME, build_parser
 from ._progress import progress_for
 from ._report import document, dry_run_document, print_dry_run, print_human, print_json
+from ._shard import manifest_name, take_shard
 from ._v2 import V2_COMMANDS, keyword_parameters, run_v2_command, v2_generate
+
+if TYPE_CHECKING:
+    from ideogram_async.redis import RedisBudget
 
 __all__ = ["main"]
 
@@ -228,6 +232,8 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
             items = [ia.BatchItem.prompt(args.prompt)]
         else:
             items = _read_prompts(args.prompts_file)
+            if args.shard is not None:
+                items = take_shard(items, *args.shard)
         items = [_with_defaults(item, defaults, extra_body, family) for item in items]
         operation = family if family.startswith("v2.") else f"{family}.generate"
         check_params(items, _keyword_parameters(operation))
@@ -238,7 +244,8 @@ def _plan(args: argparse.Namespace, out_dir: Path) -> _Job:
             operation,
             manifest=Path(args.manifest).expanduser().absolute()
             if args.manifest
-            else out_dir / MANIFEST_NAME,
+            else out_dir
+            / (manifest_name(MANIFEST_NAME, *args.shard) if args.shard else MANIFEST_NAME),
             retry_failed=args.retry_failed,
             prices=_prices(args.prices),
             max_cost_usd_micros=_money(args.max_cost),
@@ -424,6 +431,42 @@ async def _open_client(args: argparse.Namespace) -> AsyncIterator[ia.AsyncIdeogr
         kwargs["timeout"] = args.timeout
     if args.max_retries is not None:
         kwargs["max_retries"] = args.max_retries
+    async with _shared_budget(args) as budget:
+        if budget is not None:
+            kwargs["budget"] = budget
+        async with _client(args, kwargs) as client:
+            yield client
+
+
+@asynccontextmanager
+async def _shared_budget(args: argparse.Namespace) -> AsyncIterator[RedisBudget | None]:
+    """``--redis URL``: one budget of ``--max-inflight-images`` for every process sharing it."""
+    if getattr(args, "redis", None) is None:
+        yield None
+        return
+    try:
+        # Imported here only: redis-py is an optional extra.
+        from ideogram_async.redis import RedisBudget
+    except ImportError as exc:
+        raise CLIError(ExitCode.AUTH, str(exc)) from exc
+    key = os.environ.get("IDEOGRAM_API_KEY")
+    budget = RedisBudget.from_url(
+        args.redis,
+        max_capacity=args.max_inflight_images,
+        # The emulator has no key to name the budget after.
+        name=None if key and not args.emulator else "emulator",
+        api_key=key,
+    )
+    try:
+        yield budget
+    finally:
+        await budget.aclose()
+
+
+@asynccontextmanager
+async def _client(
+    args: argparse.Namespace, kwargs: dict[str, Any]
+) -> AsyncIterator[ia.AsyncIdeogram]:
     if args.emulator or args.command == "demo":
         # Imported here only: the emulator is never loaded for the real API.
         from ideogram_async.testing import Emulator

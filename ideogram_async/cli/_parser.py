@@ -8,6 +8,7 @@ from typing import Any
 import ideogram_async as ia
 
 from ._exit import EXIT_CODES_HELP
+from ._shard import parse_shard
 from ._v2 import add_v2_commands, v2_models
 
 __all__ = ["DEFAULT_OUT", "MANIFEST_NAME", "build_parser"]
@@ -362,6 +363,23 @@ def _batch_options(group: argparse._ArgumentGroup) -> None:
     )
 
 
+def _sharing_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--shard",
+        type=parse_shard,
+        metavar="K/N",
+        help="take shard K of N of the prompts file (prompts K, K+N, K+2N, ...), with its own "
+        "manifest (default OUT/ideogram-batch.shard-K-of-N.jsonl); run shards 1/N to N/N on "
+        "N machines, with --redis to share one budget",
+    )
+    group.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share one in-flight budget (--max-inflight-images) with every process using "
+        "this Redis and key (needs the redis extra; docs/redis.md)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``ideogram`` parser; each subcommand records its SDK options in ``_options``."""
     parser = argparse.ArgumentParser(
@@ -403,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
             )
         if name == "batch":
             _batch_options(sub.add_argument_group("resuming and cost"))
+            _sharing_options(sub.add_argument_group("splitting a batch over machines"))
         sub.set_defaults(_options=options)
     add_v2_commands(commands, common, _EPILOG)  # v2 hook: quote, job
     return parser

@@ -1,0 +1,391 @@
+"""Four processes, one in-flight limit: a budget shared through Redis against local budgets.
+
+A loopback HTTP server admits ``--limit`` (10) images in flight for the whole organisation and
+answers each generation after ``--latency`` (100 ms); past the limit it answers 429 with
+``max_inflight_requests``, as Ideogram does. ``--processes`` (4) worker processes each send
+``--prompts`` (50) one-image generations at once, started together once every worker is
+ready, so start-up is not timed. In the same run:
+
+- **shared**: every worker's client takes ``RedisBudget(max_capacity=limit)`` on one name;
+- **local**: every worker's client has its own default budget of ``limit`` (as without Redis).
+
+Reported per scenario: the wall from "go" to the last worker done, its ratio to the ideal
+(``processes * prompts * latency / limit``, 2.0 s), and the share of requests answered 429.
+
+Then **killed**: the shared scenario again with ``--lease`` (1 s) leases, and one worker killed
+with SIGKILL ``--kill-after`` (0.5 s) after "go" (as soon after as it holds places). The others
+must finish every prompt, and the dead worker's places must come back within the lease. Each
+worker names itself in its lease ids (``owner=``), so the script reads the dead worker's places
+from Redis at the kill and polls until none is counted any more (places granted after the
+kill to its dead waiters included).
+
+The raw httpx line is one process sending every prompt through one semaphore of ``limit``:
+the best any coordination can do on this machine, measured in the same run.
+
+    python benchmarks/bench_redis.py [--processes 4] [--prompts 50] [--limit 10]
+                                     [--latency 0.1] [--lease 1.0] [--check]
+
+Needs ``redis-server`` on the PATH (Debian: ``apt-get install redis-server``) and the
+``redis`` extra. With ``--check`` it exits 1 when the shared wall is above 1.1x the ideal, more
+than 2% of its requests were 429s, a surviving worker lost a prompt, or the dead worker's
+places took longer than 1.1x the lease to return (a renewal in flight at the kill may land
+just after it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import anyio
+import uvicorn
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.redis_server import start_redis_server  # noqa: E402
+
+RESULT = {
+    "created": "2000-01-23T04:56:07.000Z",
+    "data": [
+        {
+            "prompt": "p",
+            "resolution": "1024x1024",
+            "seed": 1,
+            "url": "https://ideogram.ai/api/images/ephemeral/img0.png?exp=1&sig=abc",
+            "is_image_safe": True,
+            "style_type": "GENERAL",
+        }
+    ],
+}
+
+
+class LimitedServer:
+    """An ASGI app for ``POST /generate``: ``limit`` images in flight, each for ``latency``."""
+
+    def __init__(self, limit: int, latency: float) -> None:
+        self.limit = limit
+        self.latency = latency
+        self.reset()
+
+    def reset(self) -> None:
+        self.inflight = 0
+        self.peak = 0
+        self.requests = 0
+        self.rejected = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # a killed worker's request
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        images = int(json.loads(body)["image_request"].get("num_images") or 1)
+        self.requests += 1
+        if self.inflight + images > self.limit:
+            self.rejected += 1
+            answer = {
+                "error": "too many images in flight",
+                "reject_reason": "inflight_limit",
+                "max_inflight_requests": self.limit,
+            }
+            await _respond(send, 429, answer)
+            return
+        self.inflight += images
+        self.peak = max(self.peak, self.inflight)
+        try:
+            await asyncio.sleep(self.latency)
+        finally:
+            self.inflight -= images
+        await _respond(send, 200, RESULT)
+
+
+async def _respond(send: Any, status: int, body: dict[str, Any]) -> None:
+    data = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+def serve(app: LimitedServer) -> tuple[uvicorn.Server, str]:
+    """Run ``app`` with uvicorn in a thread on a free loopback port; return it and its URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return server, f"http://127.0.0.1:{port}"
+
+
+# --- the worker process --------------------------------------------------------------------------
+
+
+async def work(
+    base_url: str, redis_url: str, name: str, prompts: int, lease: float, owner: str
+) -> None:
+    """One worker: ``prompts`` concurrent one-image generations, after "go" on stdin."""
+    import ideogram_async as ia
+
+    budget = None
+    if redis_url != "-":
+        from ideogram_async.redis import RedisBudget
+
+        budget = RedisBudget(
+            RedisBudget.from_url(redis_url, name=name)._redis,
+            name=name,
+            max_capacity=10,
+            lease_time=lease,
+            owner=owner,
+        )
+        await budget.fetch_state()  # connect before "go"
+    # ``budget=`` is the hardening branch's; spelt as options until it is merged.
+    options: dict[str, Any] = {} if budget is None else {"budget": budget}
+    async with ia.AsyncIdeogram(api_key="bench", base_url=base_url, **options) as client:
+        print("ready", flush=True)
+        await anyio.to_thread.run_sync(sys.stdin.readline)
+        ok = failed = 0
+
+        async def one(i: int) -> None:
+            nonlocal ok, failed
+            try:
+                await client.legacy.generate(prompt=f"prompt {i}", num_images=1)
+                ok += 1
+            except ia.APIError:
+                failed += 1
+
+        async with anyio.create_task_group() as tg:
+            for i in range(prompts):
+                tg.start_soon(one, i)
+        done = time.time()  # the parent's clock is the same machine's
+    print(json.dumps({"ok": ok, "failed": failed, "done": done}), flush=True)
+
+
+async def raw(base_url: str, prompts: int, limit: int) -> float:
+    """The best one coordinator can do: one process, raw httpx, one semaphore of ``limit``."""
+    import httpx
+
+    body = {"image_request": {"prompt": "p", "num_images": 1}}
+    semaphore = anyio.Semaphore(limit)
+    limits = httpx.Limits(max_connections=limit, max_keepalive_connections=limit)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits) as http:
+        await http.post("/generate", json=body)  # connect outside the timing, as the workers
+
+        async def one() -> None:
+            async with semaphore:
+                (await http.post("/generate", json=body, headers={"Api-Key": "k"})).json()
+
+        start = time.perf_counter()
+        async with anyio.create_task_group() as tg:
+            for _ in range(prompts):
+                tg.start_soon(one)
+        return time.perf_counter() - start
+
+
+# --- the scenarios -------------------------------------------------------------------------------
+
+
+def start_workers(
+    args: argparse.Namespace, base_url: str, redis_url: str, name: str, lease: float
+) -> list[subprocess.Popen[str]]:
+    command = [sys.executable, __file__, "--worker", base_url, redis_url, name]
+    workers = [
+        subprocess.Popen(
+            [*command, str(args.prompts), str(lease), f"worker{i}"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for i in range(args.processes)
+    ]
+    for process in workers:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"a worker failed to start: {line!r}")
+    return workers
+
+
+def go(workers: list[subprocess.Popen[str]]) -> float:
+    start = time.time()
+    for process in workers:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    return start
+
+
+def finish(workers: list[subprocess.Popen[str]]) -> list[dict[str, Any] | None]:
+    results: list[dict[str, Any] | None] = []
+    for process in workers:
+        out, _ = process.communicate(timeout=120)
+        results.append(json.loads(out) if process.returncode == 0 and out.strip() else None)
+    return results
+
+
+def scenario(
+    args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
+) -> dict[str, Any]:
+    app.reset()
+    workers = start_workers(args, base_url, redis_url, f"bench-{uuid.uuid4().hex[:8]}", 30.0)
+    try:
+        start = go(workers)
+        results = finish(workers)
+        # To the last prompt done, not to the processes' exit.
+        wall = max(r["done"] if r else time.time() for r in results) - start
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    ideal = args.processes * args.prompts * app.latency / app.limit
+    return {
+        "wall": wall,
+        "ratio": wall / ideal,
+        "requests": app.requests,
+        "rejected": app.rejected,
+        "wasted": app.rejected / max(1, app.requests),
+        "peak": app.peak,
+        "failed": sum(r["failed"] if r else args.prompts for r in results),
+    }
+
+
+async def kill_holder(redis_url: str, name: str, pid: int) -> tuple[int, float]:
+    """Kill ``worker0`` once it holds places; return them and when (after the kill) they were
+    no longer counted."""
+    import redis.asyncio as aioredis
+
+    probe = aioredis.Redis.from_url(redis_url)
+    prefix = f"ideogram-async:budget:{{{name}}}:"
+
+    async def held() -> list[bytes]:
+        # worker0's unexpired leases by the server's clock: what the budget counts.
+        seconds, micros = await probe.time()
+        now = seconds * 1000 + micros // 1000
+        leases = await probe.zrangebyscore(prefix + "leases", now, "+inf")
+        return [b for b in leases if isinstance(b, bytes) and b.startswith(b"worker0:")]
+
+    while not (dead := await held()):
+        await anyio.sleep(0.005)
+    os.kill(pid, signal.SIGKILL)
+    killed_at = time.perf_counter()
+    places = 0
+    for lease in dead:
+        places += int(await probe.hget(prefix + "weights", lease) or 0)
+    while await held():
+        await anyio.sleep(0.005)
+    gone = time.perf_counter() - killed_at
+    await probe.aclose()
+    return places, gone
+
+
+def killed(
+    args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
+) -> dict[str, Any]:
+    app.reset()
+    name = f"bench-kill-{uuid.uuid4().hex[:8]}"
+    workers = start_workers(args, base_url, redis_url, name, args.lease)
+    try:
+        go(workers)
+        time.sleep(args.kill_after)
+        places, gone = anyio.run(kill_holder, redis_url, name, workers[0].pid)
+        results = finish(workers)
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    survivors = results[1:]
+    return {
+        "dead_places": places,
+        "returned_after": gone,
+        "survivors_ok": sum(r["ok"] for r in survivors if r),
+        "survivors_expected": args.prompts * (args.processes - 1),
+        "survivors_failed": sum(r["failed"] if r else args.prompts for r in survivors),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+        base_url, redis_url, name, prompts, lease, owner = sys.argv[2:8]
+        anyio.run(work, base_url, redis_url, name, int(prompts), float(lease), owner)
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--prompts", type=int, default=50)
+    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--lease", type=float, default=1.0)
+    parser.add_argument("--kill-after", type=float, default=0.5)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("redis-server is not installed (Debian: apt-get install redis-server)")
+
+    app = LimitedServer(args.limit, args.latency)
+    server, base_url = serve(app)
+    try:
+        with start_redis_server(binary) as redis_url:
+            app.reset()
+            baseline = anyio.run(raw, base_url, args.processes * args.prompts, args.limit)
+            shared = scenario(args, app, base_url, redis_url)
+            local = scenario(args, app, base_url, "-")
+            kill = killed(args, app, base_url, redis_url)
+    finally:
+        server.should_exit = True
+
+    ideal = args.processes * args.prompts * args.latency / args.limit
+    print(
+        f"{args.processes} processes x {args.prompts} one-image prompts, server limit "
+        f"{args.limit} in flight at {args.latency * 1000:.0f} ms; ideal {ideal:.2f} s"
+    )
+    print(f"{'budget':<22}{'wall':>8}{'x ideal':>9}{'requests':>10}{'429s':>7}{'wasted':>8}"
+          f"{'peak':>6}{'failed':>8}")  # fmt: skip
+    print(f"{'raw httpx, 1 process':<22}{baseline:>7.2f}s{baseline / ideal:>8.2f}x")
+    for label, row in (("shared (RedisBudget)", shared), ("local (4 x 10)", local)):
+        print(
+            f"{label:<22}{row['wall']:>7.2f}s{row['ratio']:>8.2f}x{row['requests']:>10}"
+            f"{row['rejected']:>7}{row['wasted']:>7.1%}{row['peak']:>6}{row['failed']:>8}"
+        )
+    print(
+        f"shared / raw httpx in one process: {shared['wall'] / baseline:.2f}x "
+        "(the machine's own overhead cancels out)"
+    )
+    print(
+        f"killed worker: {kill['dead_places']} places held at the kill came back "
+        f"{kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other workers "
+        f"finished {kill['survivors_ok']}/{kill['survivors_expected']} prompts, "
+        f"{kill['survivors_failed']} failed"
+    )
+    if args.check:
+        bad = [
+            shared["ratio"] > 1.1,
+            shared["wasted"] > 0.02,
+            shared["failed"] > 0,
+            kill["survivors_ok"] != kill["survivors_expected"],
+            kill["returned_after"] > args.lease * 1.1,
+        ]
+        sys.exit(1 if any(bad) else 0)
+
+
+if __name__ == "__main__":
+    main()
