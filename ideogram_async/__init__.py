@@ -5,7 +5,7 @@ Every public name is re-exported here; the ``_x`` modules are private.
 
 from __future__ import annotations
 
-from ._budget import InflightBudget
+from ._budget import Budget, BudgetState, InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
     AspectRatio,
@@ -100,6 +100,8 @@ __all__ = [
     "AuthScheme",
     "AuthenticationError",
     "BadRequestError",
+    "Budget",
+    "BudgetState",
     "ColorPalette",
     "ColorPaletteMember",
     "ColorPalettePresetName",

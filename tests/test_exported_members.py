@@ -143,3 +143,10 @@ def test_exported_classes_come_from_the_package() -> None:
         if inspect.isclass(obj):
             assert obj.__module__.startswith("ideogram_async."), name
             assert obj.__name__ == name
+
+
+def test_the_budget_protocol_and_its_state_are_exported() -> None:
+    """``Budget``, ``BudgetState`` and ``InflightBudget`` are public, from ``_budget``."""
+    for name in ("Budget", "BudgetState", "InflightBudget"):
+        assert name in ia.__all__
+        assert getattr(ia, name).__module__ == "ideogram_async._budget"
