@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._budget import InflightBudget
+from ._budget import Budget, BudgetState, InflightBudget
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncIdeogram
 from ._enums import (
     AspectRatio,
@@ -216,6 +216,8 @@ __all__ = [
     "BatchReport",
     "BatchResult",
     "BatchSubmission",
+    "Budget",
+    "BudgetState",
     "ColorPalette",
     "ColorPaletteInput",
     "ColorPaletteMember",

@@ -16,7 +16,7 @@ import anyio
 import attrs
 import httpx
 
-from ._budget import Cooldown, InflightBudget
+from ._budget import Budget, InflightBudget
 from ._converter import structure
 from ._encoding import Operation, encode_body
 from ._exceptions import (
@@ -26,11 +26,18 @@ from ._exceptions import (
     APITimeoutError,
     ConfigurationError,
     IdeogramValidationError,
-    RateLimitError,
     status_error,
 )
 from ._models import ForegroundImage, GeneratedImage
-from ._retry import Attempt, Failure, Outcome, RetryPolicy, decide, parse_retry_after
+from ._retry import (
+    Attempt,
+    Failure,
+    Outcome,
+    RetryPolicy,
+    decide,
+    is_inflight_429,
+    parse_retry_after,
+)
 from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
 from ._v2._notices import check_notices
 from ._version import __version__
@@ -55,6 +62,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(180.0, connect=10.0)
 logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
+_POLICY_OPTIONS = frozenset({"max_retries", "retry_billed", "rate_limit_timeout"})
 _CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization", "cookie")
 _FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
     (httpx.ConnectTimeout, "connect_timeout"),
@@ -109,9 +117,14 @@ class AsyncIdeogram:
         max_backoff: The longest backoff in seconds.
         max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
             at once, its value on the error.
-        max_inflight_images: The client-wide budget of images in flight (Ideogram counts images,
-            not requests). A call takes ``num_images`` places, or 1 when it makes no images.
-            The budget shrinks to the limit a 429 reports.
+        rate_limit_timeout: How long a call keeps retrying 429s of the in-flight kind (which
+            are never billed) while the client makes no progress, in seconds; ``None`` for no
+            limit. Such 429s do not count against ``max_retries``; every call may override it.
+        max_inflight_images: The most images in flight at once for the default budget
+            (Ideogram counts images, not requests). A call takes ``num_images`` places, or 1
+            when it makes no images. The budget adapts to 429s below this.
+        budget: The in-flight budget to use instead of ``InflightBudget(max_inflight_images)``;
+            any ``Budget`` (one shared by several clients or processes, say).
         default_headers: Headers sent with every API request.
         http_client: An ``httpx.AsyncClient`` to use; the SDK never closes it.
         transport: An ``httpx`` transport for a client the SDK creates (and closes).
@@ -137,7 +150,9 @@ class AsyncIdeogram:
         initial_backoff: float = 0.5,
         max_backoff: float = 8.0,
         max_retry_after: float = 60.0,
+        rate_limit_timeout: float | None = 300.0,
         max_inflight_images: int = 10,
+        budget: Budget | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -162,6 +177,8 @@ class AsyncIdeogram:
             raise ConfigurationError("max_inflight_images must be at least 1")
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        if rate_limit_timeout is not None and rate_limit_timeout < 0:
+            raise ConfigurationError("rate_limit_timeout must be 0 or more, or None")
         if http_client is not None and transport is not None:
             raise ConfigurationError("pass http_client or transport, not both")
 
@@ -181,6 +198,7 @@ class AsyncIdeogram:
             initial_backoff=initial_backoff,
             max_backoff=max_backoff,
             max_retry_after=max_retry_after,
+            rate_limit_timeout=rate_limit_timeout,
         )
         # A download is never billed, so every failure worth retrying is retried.
         self._download_policy = attrs.evolve(self._policy, retry_billed=True)
@@ -191,8 +209,15 @@ class AsyncIdeogram:
         self._pass_image_urls = pass_image_urls
         self._on_retry = on_retry
         self._sleep = sleep or anyio.sleep
-        self._budget = InflightBudget(max_inflight_images)
-        self._cooldown = Cooldown(clock or time.monotonic, self._sleep)
+        self._clock = clock or time.monotonic
+        self._budget: Budget = budget or InflightBudget(
+            max_inflight_images,
+            backoff=initial_backoff,
+            max_backoff=max_backoff,
+            clock=self._clock,
+            sleep=self._sleep,
+        )
+        self._progress_at = self._clock()  # when a call last succeeded
         self._random = random.Random()
         _configure_logging()
 
@@ -263,7 +288,7 @@ class AsyncIdeogram:
         return self._base_url
 
     @property
-    def inflight_budget(self) -> InflightBudget:
+    def inflight_budget(self) -> Budget:
         """The client-wide budget of images in flight (read its ``capacity`` and ``in_use``)."""
         return self._budget
 
@@ -307,9 +332,7 @@ class AsyncIdeogram:
             raise IdeogramValidationError(
                 "image", image, "an image with a URL (this one is unsafe)"
             )
-        response = await self._send(
-            lambda: self._anonymous_request(url, timeout), weight=None, policy=self._download_policy
-        )
+        response = await self._send_anonymous(lambda: self._anonymous_request(url, timeout))
         return response.content
 
     # --- the send pipeline ------------------------------------------------------------------
@@ -330,11 +353,12 @@ class AsyncIdeogram:
             raise TypeError(f"unexpected keyword argument {unknown[0]!r} for {op.method} {op.path}")
         timeout = options.get("timeout", USE_CLIENT_DEFAULT)
         policy = self._policy
-        if "max_retries" in options or "retry_billed" in options:
+        if options.keys() & _POLICY_OPTIONS:
             policy = attrs.evolve(
                 policy,
                 max_retries=options.get("max_retries", policy.max_retries),
                 retry_billed=options.get("retry_billed", policy.retry_billed),
+                rate_limit_timeout=options.get("rate_limit_timeout", policy.rate_limit_timeout),
             )
         extra_body = options.get("extra_body")
         if op.body == "none" and extra_body:
@@ -367,80 +391,103 @@ class AsyncIdeogram:
         return self._parse(op, response)
 
     async def _send(
-        self, build: Callable[[], httpx.Request], *, weight: int | None, policy: RetryPolicy
+        self, build: Callable[[], httpx.Request], *, weight: int, policy: RetryPolicy
     ) -> httpx.Response:
-        """Send until a success, a final failure, or no retries left.
+        """Send within the budget until a success, a final failure, or no retries left.
 
-        ``weight`` is the places taken in the in-flight budget; ``None`` for requests to other
-        hosts (downloads), which neither take places nor wait for the API's cooldown.
+        ``weight`` is the places the call holds in the in-flight budget. A 429 of the in-flight
+        kind is paced by the budget and bounded by ``policy.rate_limit_timeout``; every other
+        failure counts against ``policy.max_retries``.
         """
         attempts: list[Attempt] = []
         waited = 0.0
-        number = 0
+        counted = 0  # failures that max_retries bounds
+        limited = 0  # 429s of the in-flight kind
+        limited_since: float | None = None
+        failed_at: float | None = None
         while True:
-            number += 1
-            taken = await self._budget.acquire(weight) if weight is not None else 0
-            try:
-                if weight is not None:
-                    # After taking places: they may have come free as a 429 paused the client.
-                    await self._cooldown.wait()
+            async with self._budget.hold(weight) as held:
+                if failed_at is not None:
+                    waited += self._clock() - failed_at
                 request = build()
                 try:
                     # API calls never follow a redirect: httpx would carry ``Api-Key`` along.
-                    # Downloads (other hosts) do, but without an injected client's ``auth=``.
-                    download = weight is None
-                    response = await self._http.send(
-                        request,
-                        auth=None if download else httpx.USE_CLIENT_DEFAULT,
-                        follow_redirects=download,
-                    )
+                    response = await self._http.send(request, follow_redirects=False)
                 except httpx.HTTPError as exc:
                     error, outcome = _transport_failure(request, exc)
                 else:
                     logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
                     if response.is_success:
+                        self._progress_at = self._clock()
+                        await self._budget.succeeded(held)
                         return response
                     error, outcome = _status_failure(request, response)
-                decision = decide(outcome, number, policy, self._random.random())
-                if isinstance(error, RateLimitError) and weight is not None:
-                    # Before the places go back, so no waiter is sent into the same limit.
-                    self._on_rate_limit(error, decision.delay, decision.retry_after_too_long)
-            finally:
-                if taken:
-                    self._budget.release(taken)
+                failed_at = self._clock()
+                if is_inflight_429(outcome):
+                    limited += 1
+                    if limited_since is None:
+                        limited_since = failed_at
+                    stalled = failed_at - max(limited_since, self._progress_at)
+                    decision = decide(
+                        outcome, limited, policy, self._random.random(), stalled=stalled
+                    )
+                    limit = getattr(error, "max_inflight_requests", None)
+                    if limit and held > limit:
+                        # The server will never admit this call: waiting cannot help.
+                        decision = attrs.evolve(decision, retry=False)
+                    # Before the places go back, so no waiter is sent into the same limit. A
+                    # Retry-After past the cap is raised to this call, not imposed on the rest.
+                    pause = 0.0 if decision.retry_after_too_long else outcome.retry_after
+                    await self._budget.rate_limited(limit=limit, retry_after=pause)
+                else:
+                    counted += 1
+                    decision = decide(outcome, counted, policy, self._random.random())
 
             error.maybe_billed = decision.maybe_billed
-            attempt = Attempt(number, decision.reason, decision.delay if decision.retry else None)
+            delay = decision.delay if decision.retry else None
+            attempt = Attempt(len(attempts) + 1, decision.reason, delay)
             attempts.append(attempt)
             if not decision.retry:
                 error.attempts = tuple(attempts)
                 error.waited = waited
                 raise error
             logger.info(
-                "retrying %s %s in %.2fs (attempt %d failed: %s)",
+                "retrying %s %s %s (attempt %d failed: %s)",
                 request.method,
                 request.url.path,
-                decision.delay,
-                number,
+                "as the budget allows" if decision.paced else f"in {decision.delay:.2f}s",
+                attempt.number,
                 decision.reason,
             )
             if self._on_retry is not None:
                 self._on_retry(attempt)
+            if not decision.paced:
+                await self._sleep(decision.delay)
+
+    async def _send_anonymous(self, build: Callable[[], httpx.Request]) -> httpx.Response:
+        """A GET outside the API (a download): no budget, no cooldown, no credentials."""
+        attempts: list[Attempt] = []
+        waited = 0.0
+        while True:
+            request = build()
+            try:
+                response = await self._http.send(request, auth=None, follow_redirects=True)
+            except httpx.HTTPError as exc:
+                error, outcome = _transport_failure(request, exc)
+            else:
+                if response.is_success:
+                    return response
+                error, outcome = _status_failure(request, response)
+            policy = self._download_policy
+            decision = decide(outcome, len(attempts) + 1, policy, self._random.random())
+            delay = decision.delay if decision.retry else None
+            attempts.append(Attempt(len(attempts) + 1, decision.reason, delay))
+            if not decision.retry:
+                error.attempts = tuple(attempts)
+                error.waited = waited
+                raise error
             await self._sleep(decision.delay)
             waited += decision.delay
-
-    def _on_rate_limit(self, error: RateLimitError, delay: float, too_long: bool) -> None:
-        """A 429 is news for every task: pause the whole client, and fit the server's limit."""
-        if error.max_inflight_requests is not None and error.max_inflight_requests > 0:
-            if error.max_inflight_requests < self._budget.capacity:
-                logger.info(
-                    "in-flight budget lowered from %d to %d images, as the server reports",
-                    self._budget.capacity,
-                    error.max_inflight_requests,
-                )
-            self._budget.shrink_to(error.max_inflight_requests)
-        if not too_long:
-            self._cooldown.extend(delay)
 
     def _parse(self, op: Operation, response: httpx.Response) -> Any:
         try:
@@ -484,10 +531,8 @@ class AsyncIdeogram:
     async def _fetch_input(self, url: str, param: str) -> bytes:
         """Download an image input given as a URL, to upload it."""
         try:
-            response = await self._send(
-                lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT),
-                weight=None,
-                policy=self._download_policy,
+            response = await self._send_anonymous(
+                lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT)
             )
         except APIError as exc:
             raise IdeogramValidationError(

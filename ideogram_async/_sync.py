@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from ._batch_models import BatchEvent, BatchItem, BatchReport, CostEstimate
     from ._batch_ops import BatchOperation
-    from ._budget import InflightBudget
+    from ._budget import Budget
     from ._enums import (
         AspectRatio,
         AspectRatioV3,
@@ -166,9 +166,14 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
         max_backoff: The longest backoff in seconds.
         max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
             at once, its value on the error.
-        max_inflight_images: The client-wide budget of images in flight (Ideogram counts images,
-            not requests). A call takes ``num_images`` places, or 1 when it makes no images.
-            The budget shrinks to the limit a 429 reports.
+        rate_limit_timeout: How long a call keeps retrying 429s of the in-flight kind (which
+            are never billed) while the client makes no progress, in seconds; ``None`` for no
+            limit. Such 429s do not count against ``max_retries``; every call may override it.
+        max_inflight_images: The most images in flight at once for the default budget
+            (Ideogram counts images, not requests). A call takes ``num_images`` places, or 1
+            when it makes no images. The budget adapts to 429s below this.
+        budget: The in-flight budget to use instead of ``InflightBudget(max_inflight_images)``;
+            any ``Budget`` (one shared by several clients or processes, say).
         default_headers: Headers sent with every API request.
         http_client: An ``httpx.AsyncClient`` to use; the SDK never closes it.
         transport: An ``httpx`` transport for a client the SDK creates (and closes).
@@ -194,7 +199,9 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
         initial_backoff: float = 0.5,
         max_backoff: float = 8.0,
         max_retry_after: float = 60.0,
+        rate_limit_timeout: float | None = 300.0,
         max_inflight_images: int = 10,
+        budget: Budget | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -223,7 +230,9 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
                 initial_backoff=initial_backoff,
                 max_backoff=max_backoff,
                 max_retry_after=max_retry_after,
+                rate_limit_timeout=rate_limit_timeout,
                 max_inflight_images=max_inflight_images,
+                budget=budget,
                 default_headers=default_headers,
                 http_client=http_client,
                 transport=transport,
@@ -281,7 +290,7 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
         return self._target.base_url
 
     @property
-    def inflight_budget(self) -> InflightBudget:
+    def inflight_budget(self) -> Budget:
         """The client-wide budget of images in flight (read its ``capacity`` and ``in_use``)."""
         return self._target.inflight_budget
 

@@ -72,6 +72,8 @@ class RequestOptions(TypedDict, total=False):
         retry_billed: Whether to retry failures after which the request may have run and been
             billed (a read timeout, 500, 502, 504, a reset mid-response). Off unless set here or
             on the client.
+        rate_limit_timeout: This call's bound, in seconds, on retrying 429s of the in-flight
+            kind while the client makes no progress; ``None`` for no bound.
         extra_headers: Headers added to this request.
         extra_body: Fields merged into the request body as sent (nested mappings are merged
             key by key), so a field or value newer than this SDK can still be sent. It bypasses
@@ -81,5 +83,6 @@ class RequestOptions(TypedDict, total=False):
     timeout: TimeoutTypes | UseClientDefault
     max_retries: int
     retry_billed: bool
+    rate_limit_timeout: float | None
     extra_headers: Mapping[str, str]
     extra_body: Mapping[str, Any]

@@ -490,7 +490,7 @@ async def test_running_generations_hold_their_images_in_flight() -> None:
                 break
             await anyio.lowlevel.checkpoint()
         assert emu.stats.inflight_images == 1
-        async with emu.client(max_retries=0) as other:
+        async with emu.client(max_retries=0, rate_limit_timeout=0) as other:
             with pytest.raises(ia.RateLimitError):
                 await other.legacy.generate(prompt="fast")
         tg.cancel_scope.cancel()

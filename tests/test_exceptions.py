@@ -106,7 +106,7 @@ async def test_rate_limit_carries_reason_limit_and_retry_after(
     body = {"error": "Too many", "reject_reason": "inflight_limit", "max_inflight_requests": 3}
     route = respx_mock.post(GENERATE).respond(429, json=body, headers={"Retry-After": "7"})
     with pytest.raises(ia.RateLimitError) as info:
-        await client.v3.generate(prompt="a fox", max_retries=0)
+        await client.v3.generate(prompt="a fox", rate_limit_timeout=0)
     err = info.value
     assert route.call_count == 1
     assert err.status_code == 429

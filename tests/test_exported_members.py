@@ -213,3 +213,10 @@ def test_importing_the_package_does_not_load_the_batch_engine() -> None:
         "ia.Batch; assert 'ideogram_async._batch' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", check], check=True)
+
+
+def test_the_budget_protocol_and_its_state_are_exported() -> None:
+    """``Budget``, ``BudgetState`` and ``InflightBudget`` are public, from ``_budget``."""
+    for name in ("Budget", "BudgetState", "InflightBudget"):
+        assert name in ia.__all__
+        assert getattr(ia, name).__module__ == "ideogram_async._budget"

@@ -34,7 +34,7 @@ import uvicorn
 
 import ideogram_async as ia
 
-from .conftest import API, KEY, image_response
+from .conftest import API, KEY, PNG, image_response
 
 pytestmark = pytest.mark.anyio
 
@@ -136,12 +136,18 @@ class Row(NamedTuple):
     """Retried by default."""
     retried_with_retry_billed: bool
     """Retried once the caller opts in with ``retry_billed=True``."""
+    paced: bool = False
+    """A 429 of the in-flight kind: bounded by ``rate_limit_timeout``, not ``max_retries``."""
+
+
+PACED_TIMEOUT = 2.0
+"""The rows' ``rate_limit_timeout``: paced 429s at 0, 0.5, 1.5 and 3.5 s, the last one raised."""
 
 
 ROWS: dict[str, Row] = {
-    "429 inflight_limit": Row(reply(429, INFLIGHT), ia.RateLimitError, False, True, True),
+    "429 inflight_limit": Row(reply(429, INFLIGHT), ia.RateLimitError, False, True, True, True),
     "429 without a reason": Row(
-        reply(429, {"error": "Too many requests"}), ia.RateLimitError, False, True, True
+        reply(429, {"error": "Too many requests"}), ia.RateLimitError, False, True, True, True
     ),
     "429 another reason": Row(
         reply(429, {"error": "Quota", "reject_reason": "daily_limit"}),
@@ -199,17 +205,22 @@ async def test_row_by_default(row: Row) -> None:
     """Each outcome, always failing: calls made, error class, and whether it may be billed."""
     clock = FakeClock()
     server = Server(clock, then=row.step)
-    async with make_client(server, clock) as client:
+    async with make_client(server, clock, rate_limit_timeout=PACED_TIMEOUT) as client:
         with pytest.raises(row.error) as caught:
             await client.legacy.generate(prompt="a lighthouse")
     err = caught.value
     assert type(err) is row.error
-    expected_calls = 3 if row.retried else 1
+    expected_calls = 4 if row.paced else 3 if row.retried else 1
     assert server.calls == expected_calls
     assert err.maybe_billed is row.maybe_billed
     assert (BILLED_NOTE in str(err)) is row.maybe_billed
     assert [a.number for a in err.attempts] == list(range(1, expected_calls + 1))
-    assert clock.sleeps == [a.delay for a in err.attempts[:-1]]
+    if row.paced:
+        # The budget paces them: its backoff doubles, and no call sleeps on its own.
+        assert clock.sleeps == [0.5, 1.0, 2.0]
+    else:
+        assert clock.sleeps == [a.delay for a in err.attempts[:-1]]
+    assert err.waited == sum(clock.sleeps)
     assert err.attempts[-1].delay is None
     assert client.inflight_budget.in_use == 0
 
@@ -219,10 +230,11 @@ async def test_row_with_retry_billed_on_the_client(row: Row) -> None:
     """With ``retry_billed=True``, billed failures are retried too, and still say so."""
     clock = FakeClock()
     server = Server(clock, then=row.step)
-    async with make_client(server, clock, retry_billed=True) as client:
+    client = make_client(server, clock, retry_billed=True, rate_limit_timeout=PACED_TIMEOUT)
+    async with client:
         with pytest.raises(row.error) as caught:
             await client.legacy.generate(prompt="a lighthouse")
-    assert server.calls == (3 if row.retried_with_retry_billed else 1)
+    assert server.calls == (4 if row.paced else 3 if row.retried_with_retry_billed else 1)
     assert caught.value.maybe_billed is row.maybe_billed
     assert (BILLED_NOTE in str(caught.value)) is row.maybe_billed
 
@@ -333,19 +345,20 @@ async def test_backoff_doubles_with_jitter_up_to_max_backoff() -> None:
 
 
 async def test_the_final_error_lists_every_attempt_and_the_total_wait() -> None:
-    """``attempts`` and ``waited`` say what happened, and ``str`` shows them."""
+    """``attempts`` and ``waited`` say what happened; an in-flight 429 is not a counted retry."""
     clock = FakeClock()
     server = Server(clock, reply(503), reply(429, INFLIGHT), then=reply(503))
     async with make_client(server, clock) as client:
         with pytest.raises(ia.InternalServerError) as caught:
             await client.legacy.generate(prompt="a lighthouse")
     err = caught.value
-    assert [a.number for a in err.attempts] == [1, 2, 3]
-    assert ["503" in a.reason for a in err.attempts] == [True, False, True]
+    # max_retries=2 counts the three 503s only.
+    assert [a.number for a in err.attempts] == [1, 2, 3, 4]
+    assert ["503" in a.reason for a in err.attempts] == [True, False, True, True]
     assert "inflight_limit" in err.attempts[1].reason
     assert err.waited == pytest.approx(sum(clock.sleeps))
     text = str(err)
-    assert "3 attempts" in text
+    assert "4 attempts" in text
     assert f"{err.waited:.1f}s waited" in text
     for attempt in err.attempts:
         assert str(attempt) in text
@@ -390,8 +403,9 @@ async def test_retry_after_is_honoured(headers: dict[str, str], low: float, high
     async with make_client(server, clock) as client:
         await client.legacy.generate(prompt="a lighthouse")
     assert server.calls == 2
-    assert len(clock.sleeps) == 1
-    assert low <= clock.sleeps[0] <= high
+    assert len(clock.sleeps) == (1 if high else 0)
+    assert low <= sum(clock.sleeps) <= high
+    assert server.times[1] == sum(clock.sleeps)
 
 
 async def test_retry_after_on_503_is_honoured() -> None:
@@ -450,7 +464,7 @@ async def test_a_429_on_one_task_delays_the_next_send_of_another() -> None:
         async def task_a() -> None:
             with pytest.raises(ia.RateLimitError):
                 await client.legacy.generate(
-                    prompt="a", max_retries=0, extra_headers={"X-Task": "A"}
+                    prompt="a", rate_limit_timeout=0, extra_headers={"X-Task": "A"}
                 )
 
         async def task_b() -> None:
@@ -470,11 +484,11 @@ async def test_a_429_without_retry_after_pauses_the_client_for_the_backoff() -> 
     server = Server(clock, reply(429, INFLIGHT))
     async with make_client(server, clock) as client:
         with pytest.raises(ia.RateLimitError):
-            await client.legacy.generate(prompt="a", max_retries=0)
+            await client.legacy.generate(prompt="a", rate_limit_timeout=0)
         await client.legacy.generate(prompt="b")
-    assert len(clock.sleeps) == 1
-    assert 0.25 <= clock.sleeps[0] <= 0.5
-    assert server.times == [0.0, clock.sleeps[0]]
+    # The budget's backoff: initial_backoff, with no call in flight to end it sooner.
+    assert clock.sleeps == [0.5]
+    assert server.times == [0.0, 0.5]
 
 
 async def test_a_429_over_the_cap_does_not_pause_the_client() -> None:
@@ -509,7 +523,7 @@ async def test_a_call_waiting_for_the_budget_still_waits_out_a_cooldown() -> Non
         async def task_a() -> None:
             with pytest.raises(ia.RateLimitError):
                 await client.legacy.generate(
-                    prompt="a", max_retries=0, extra_headers={"X-Task": "A"}
+                    prompt="a", rate_limit_timeout=0, extra_headers={"X-Task": "A"}
                 )
 
         async def task_b() -> None:
@@ -581,9 +595,9 @@ async def test_the_budget_is_shared_by_every_call_of_the_client() -> None:
     assert peak == 6
 
 
-@pytest.mark.parametrize(("reported", "capacity"), [(3, 3), (10, 10), (50, 10), (0, 10)])
-async def test_a_429_shrinks_the_budget_to_the_reported_limit(reported: int, capacity: int) -> None:
-    """``max_inflight_requests`` in a 429 lowers the budget to it; it never raises it."""
+@pytest.mark.parametrize(("reported", "capacity"), [(3, 3), (10, 5), (50, 5), (0, 5)])
+async def test_a_429_fits_the_reported_limit_or_shrinks(reported: int, capacity: int) -> None:
+    """A 429 fits the reported limit; refused below it (others share it), the budget halves."""
     clock = FakeClock()
     body = {**INFLIGHT, "max_inflight_requests": reported}
     async with make_client(Server(clock, reply(429, body)), clock) as client:
@@ -591,13 +605,52 @@ async def test_a_429_shrinks_the_budget_to_the_reported_limit(reported: int, cap
         assert client.inflight_budget.capacity == capacity
 
 
-async def test_a_429_without_a_limit_keeps_the_budget() -> None:
-    """A 429 that does not report a limit leaves the budget as it was."""
+async def test_a_429_without_a_limit_shrinks_the_budget() -> None:
+    """A 429 that reports no limit (as gateways send it) still shrinks the budget."""
     clock = FakeClock()
     server = Server(clock, reply(429, {"error": "Too many requests"}))
     async with make_client(server, clock, max_inflight_images=7) as client:
         await client.legacy.generate(prompt="a lighthouse")
-        assert client.inflight_budget.capacity == 7
+        assert client.inflight_budget.capacity == 3
+
+
+async def test_an_inflight_429_is_retried_past_max_retries_while_the_client_progresses() -> None:
+    """Many 429s in a row are waited out, not lost, though max_retries is 0."""
+    clock = FakeClock()
+    server = Server(clock, *[reply(429, INFLIGHT, {"Retry-After": "10"})] * 20)
+    async with make_client(server, clock, max_retries=0, rate_limit_timeout=None) as client:
+        result = await client.legacy.generate(prompt="a lighthouse")
+    assert len(result.data) == 1
+    assert server.calls == 21
+    assert clock.sleeps == [10.0] * 20
+
+
+@pytest.mark.parametrize(("timeout", "calls"), [(0.0, 1), (29.0, 3), (30.0, 4), (45.0, 5)])
+async def test_rate_limit_timeout_bounds_inflight_429s_by_time(timeout: float, calls: int) -> None:
+    """With 429s every 10 s and no progress, a call gives up once the next wait would pass it."""
+    clock = FakeClock()
+    server = Server(clock, then=reply(429, INFLIGHT, {"Retry-After": "10"}))
+    async with make_client(server, clock, rate_limit_timeout=timeout) as client:
+        with pytest.raises(ia.RateLimitError) as caught:
+            await client.legacy.generate(prompt="a lighthouse")
+    assert server.calls == calls
+    assert caught.value.waited == 10.0 * (calls - 1)
+
+
+async def test_rate_limit_timeout_per_call_overrides_the_client() -> None:
+    """A call's ``rate_limit_timeout`` replaces the client's."""
+    clock = FakeClock()
+    server = Server(clock, then=reply(429, INFLIGHT, {"Retry-After": "10"}))
+    async with make_client(server, clock, rate_limit_timeout=None) as client:
+        with pytest.raises(ia.RateLimitError):
+            await client.legacy.generate(prompt="a lighthouse", rate_limit_timeout=15.0)
+    assert server.calls == 2
+
+
+async def test_a_negative_rate_limit_timeout_is_refused() -> None:
+    """``rate_limit_timeout`` is seconds, or None."""
+    with pytest.raises(ia.ConfigurationError):
+        ia.AsyncIdeogram(api_key=KEY, rate_limit_timeout=-1)
 
 
 async def test_fifty_concurrent_calls_fit_an_inflight_limit_of_five(
@@ -656,13 +709,13 @@ async def test_downloads_take_no_places_and_ignore_the_cooldown() -> None:
         seen.append((request.url.host, client.inflight_budget.in_use, clock.now))
         if request.url.host == "api.ideogram.ai":
             return httpx.Response(429, json=INFLIGHT, headers={"Retry-After": "30"})
-        return httpx.Response(200, content=b"png bytes")
+        return httpx.Response(200, content=PNG)
 
     client = make_client(handler, clock)
     async with client:
         with pytest.raises(ia.RateLimitError):
-            await client.legacy.generate(prompt="a", max_retries=0)
-        assert await client.download("https://ideogram.ai/api/images/x.png") == b"png bytes"
+            await client.legacy.generate(prompt="a", rate_limit_timeout=0)
+        assert await client.download("https://ideogram.ai/api/images/x.png") == PNG
     assert seen == [("api.ideogram.ai", 1, 0.0), ("ideogram.ai", 0, 0.0)]
     assert clock.sleeps == []
 
@@ -685,7 +738,7 @@ async def test_on_retry_receives_each_attempt_before_its_wait() -> None:
     assert [a.number for a in attempts] == [1, 2]
     assert "503" in attempts[0].reason
     assert "inflight_limit" in attempts[1].reason
-    assert [a.delay for a in attempts] == clock.sleeps
+    assert [a.delay for a in attempts] == pytest.approx(clock.sleeps)
     assert attempts[1].delay == 2.0
     # Called before the wait it announces.
     assert [waits_before for _, waits_before in seen] == [0, 1]

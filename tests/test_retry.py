@@ -42,6 +42,8 @@ class Row(NamedTuple):
     policy: RetryPolicy = DEFAULT
     jitter: float = 0.0
     too_long: bool = False
+    stalled: float = 0.0
+    """Seconds the call has been rate limited without the client making progress."""
 
 
 def status(code: int, reason: str | None = None, retry_after: float | None = None) -> Outcome:
@@ -55,13 +57,12 @@ def failed(kind: Failure) -> Outcome:
 
 
 POLICY_TABLE: dict[str, Row] = {
-    # 429: Ideogram's in-flight limit is not billed and clears when other requests finish.
-    "429 inflight_limit: retried": Row(status(429, "inflight_limit"), True, 0.25, False, "429"),
-    "429 without a reason: retried": Row(status(429), True, 0.25, False, "429"),
+    # 429: Ideogram's in-flight limit is not billed and clears when other requests finish. The
+    # budget paces it (delay 0: no wait of the call's own), bounded by time, not max_retries.
+    "429 inflight_limit: retried": Row(status(429, "inflight_limit"), True, 0.0, False, "429"),
+    "429 without a reason: retried": Row(status(429), True, 0.0, False, "429"),
     "429 another reason: final": Row(status(429, "daily_quota"), False, 0.25, False, "daily_quota"),
-    "429 with retry_billed: still not billed": Row(
-        status(429), True, 0.25, False, "429", 1, BILLED
-    ),
+    "429 with retry_billed: still not billed": Row(status(429), True, 0.0, False, "429", 1, BILLED),
     # 503: the server refused the request before running it.
     "503: retried": Row(status(503), True, 0.25, False, "503"),
     # 500, 502, 504: the request may have run, so a retry may bill twice.
@@ -114,7 +115,25 @@ POLICY_TABLE: dict[str, Row] = {
     # Retries run out: attempt n is retried while n <= max_retries.
     "503, attempt 2 of max_retries=2: retried": Row(status(503), True, 0.5, False, "503", 2),
     "503, attempt 3 of max_retries=2: exhausted": Row(status(503), False, 1.0, False, "503", 3),
-    "429, attempt 3 of max_retries=2: exhausted": Row(status(429), False, 1.0, False, "429", 3),
+    "429, attempt 3 of max_retries=2: still retried": Row(status(429), True, 0.0, False, "429", 3),
+    "429, max_retries=0: still retried": Row(
+        status(429), True, 0.0, False, "429", 1, RetryPolicy(max_retries=0)
+    ),
+    "429 after 299s without progress: retried": Row(
+        status(429), True, 0.0, False, "429", 50, stalled=299.0
+    ),
+    "429 after 301s without progress: raised": Row(
+        status(429), False, 0.0, False, "429", 50, stalled=301.0
+    ),
+    "429 Retry-After 10 after 291s: the wait would pass 300s": Row(
+        status(429, None, 10.0), False, 10.0, False, "429", 2, stalled=291.0
+    ),
+    "429, rate_limit_timeout=None: retried however long": Row(
+        status(429), True, 0.0, False, "429", 9, RetryPolicy(rate_limit_timeout=None), 0, False, 1e9
+    ),
+    "429, rate_limit_timeout=0: raised at once": Row(
+        status(429), False, 0.0, False, "429", 1, RetryPolicy(rate_limit_timeout=0)
+    ),
     "connect error, max_retries=0: not retried": Row(
         failed("connect"), False, 0.25, False, "connect", 1, RetryPolicy(max_retries=0)
     ),
@@ -148,8 +167,8 @@ POLICY_TABLE: dict[str, Row] = {
         policy=RetryPolicy(max_retry_after=4.0),
         too_long=True,
     ),
-    "429 Retry-After 10, retries exhausted: not retried": Row(
-        status(429, None, 10.0), False, 10.0, False, "429", 3
+    "429 Retry-After 10, attempt 3: retried (no count)": Row(
+        status(429, None, 10.0), True, 10.0, False, "429", 3
     ),
     # Backoff with jitter: jitter in [0, 1) scales the backoff into its upper half.
     "backoff attempt 1, jitter 0: 0.25s": Row(status(503), True, 0.25, False, "503", 1),
@@ -192,7 +211,7 @@ POLICY_TABLE: dict[str, Row] = {
 @pytest.mark.parametrize("row", list(POLICY_TABLE.values()), ids=list(POLICY_TABLE))
 def test_decide(row: Row) -> None:
     """Each line of the policy table: retried or not, the wait, and whether it may be billed."""
-    decision = decide(row.outcome, row.attempt, row.policy, row.jitter)
+    decision = decide(row.outcome, row.attempt, row.policy, row.jitter, stalled=row.stalled)
     assert decision.retry is row.retry
     assert decision.delay == pytest.approx(row.delay, abs=1e-6)
     assert decision.maybe_billed is row.maybe_billed
