@@ -88,10 +88,17 @@ class _LoopThread:
     def wait(self, awaitable: Awaitable[_T]) -> _T:
         """Run ``awaitable`` as a task on the loop and wait; an interrupt cancels the task."""
         done = threading.Event()
+        scopes: list[anyio.CancelScope] = []
         try:
-            future = self.spawn(_drive(done, awaitable))
+            future = self.spawn(_drive(done, awaitable, scopes))
         except BaseException:
-            _discard(awaitable)  # it will never run: no "never awaited" warning
+            if scopes:
+                # Interrupted (Ctrl-C) after the task had started on the loop but before its
+                # future came back: cancel it there, so it gives back its places, as below.
+                self.portal.call(scopes[0].cancel)
+                done.wait(_UNWIND_GRACE)
+            else:
+                _discard(awaitable)  # it will never run: no "never awaited" warning
             raise
         try:
             while True:
@@ -158,9 +165,18 @@ class _LoopThread:
             self.thread.join(_UNWIND_GRACE)
 
 
-async def _drive(done: threading.Event, awaitable: Awaitable[_T]) -> _T:
+async def _drive(
+    done: threading.Event,
+    awaitable: Awaitable[_T],
+    scopes: list[anyio.CancelScope] | None = None,
+) -> _T:
     try:
-        return await awaitable
+        if scopes is None:
+            return await awaitable
+        with anyio.CancelScope() as scope:
+            scopes.append(scope)  # so a caller interrupted while spawning can cancel the task
+            return await awaitable
+        raise RuntimeError("cancelled: the caller was interrupted")  # nobody waits for this
     finally:
         done.set()
 
