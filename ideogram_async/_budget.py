@@ -170,7 +170,7 @@ class InflightBudget:
 
     @property
     def state(self) -> BudgetState:
-        """A snapshot: capacity, maximum, places held, calls waiting, and the last reason."""
+        """What the budget is doing now (capacity, maximum, places held, calls waiting, why)."""
         return BudgetState(
             capacity=self._capacity,
             max_capacity=self._max,
