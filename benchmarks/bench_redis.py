@@ -156,9 +156,7 @@ async def work(
             owner=owner,
         )
         await budget.fetch_state()  # connect before "go"
-    # ``budget=`` is the hardening branch's; spelt as options until it is merged.
-    options: dict[str, Any] = {} if budget is None else {"budget": budget}
-    async with ia.AsyncIdeogram(api_key="bench", base_url=base_url, **options) as client:
+    async with ia.AsyncIdeogram(api_key="bench", base_url=base_url, budget=budget) as client:
         print("ready", flush=True)
         await anyio.to_thread.run_sync(sys.stdin.readline)
         ok = failed = 0

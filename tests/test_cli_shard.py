@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 from pathlib import Path
 
 import pytest
 import redis
 
-import ideogram_async as ia
 from ideogram_async.cli import main
 from ideogram_async.cli._shard import manifest_name, parse_shard, take_shard
 
@@ -17,10 +15,6 @@ from .conftest import KEY
 from .test_cli import FakeAPI, write_prompts
 
 PROMPTS = "".join(f"prompt {i}\n" for i in range(1, 8))
-needs_pluggable_budget = pytest.mark.skipif(
-    "budget" not in inspect.signature(ia.AsyncIdeogram).parameters,
-    reason="needs AsyncIdeogram(budget=...) from the hardening branch, not merged yet",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +79,6 @@ def test_a_bad_shard_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "K/N" in capsys.readouterr().err
 
 
-@needs_pluggable_budget
 def test_redis_shares_the_budget(redis_url: str, tmp_path: Path) -> None:
     """``--redis URL`` runs the batch within a budget kept in that Redis, of the given size."""
     path = write_prompts(tmp_path, PROMPTS)
@@ -102,7 +95,6 @@ def test_redis_shares_the_budget(redis_url: str, tmp_path: Path) -> None:
         probe.close()
 
 
-@needs_pluggable_budget
 def test_an_unreachable_redis_fails_the_batch(tmp_path: Path) -> None:
     """A Redis that cannot be reached sends nothing and fails with a clear message."""
     path = write_prompts(tmp_path, "a fox\n")

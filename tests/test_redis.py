@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect
 import os
 import signal
 import socket
@@ -26,11 +25,6 @@ from ideogram_async.redis import RedisBudget, RedisBudgetError, RedisFallbackWar
 pytestmark = pytest.mark.anyio
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_hardening = pytest.mark.skipif(
-    "budget" not in inspect.signature(ia.AsyncIdeogram).parameters
-    or not hasattr(InflightBudget, "hold"),
-    reason="needs AsyncIdeogram(budget=...) and InflightBudget.hold from the hardening branch",
-)
 
 
 @pytest.fixture
@@ -450,7 +444,6 @@ async def test_a_hung_redis_times_out(make: Factory, silent_server: int) -> None
             pass  # pragma: no cover
 
 
-@needs_hardening
 async def test_the_fallback_budget_is_used_with_a_warning(make: Factory) -> None:
     """With a fallback, a failing Redis warns and the call holds places in the fallback."""
     fallback = InflightBudget(2)
@@ -555,7 +548,6 @@ async def test_an_error_in_the_body_comes_out_as_itself(budgets: list[RedisBudge
 # --- with the client ------------------------------------------------------------------------------
 
 
-@needs_hardening
 async def test_clients_sharing_a_budget_stay_under_the_server_s_limit(make: Factory) -> None:
     """Two clients on one RedisBudget of 3 send 12 calls to a server admitting 3: no 429."""
     from ideogram_async.testing import Emulator
