@@ -497,6 +497,35 @@ async def test_running_generations_hold_their_images_in_flight() -> None:
     assert (emu.stats.inflight_images, emu.stats.rate_limited) == (0, 1)
 
 
+GATEWAY_429 = {
+    "error": {"message": "Too many requests, please retry later", "type": "upstream_error"}
+}
+
+
+async def test_a_hidden_limit_answers_a_gateways_429() -> None:
+    """With ``announce_limit=False`` the 429 names no reason, no limit and no Retry-After."""
+    emu = Emulator(inflight_limit=2, announce_limit=False)
+    async with emu.client(rate_limit_timeout=0) as client:
+        with pytest.raises(ia.RateLimitError) as caught:
+            await client.v3.generate(prompt="x", num_images=3)
+    assert caught.value.body == GATEWAY_429
+    assert (caught.value.reject_reason, caught.value.max_inflight_requests) == (None, None)
+    assert "retry-after" not in caught.value.response.headers
+    assert (emu.stats.rate_limited, emu.stats.images_generated) == (1, 0)
+
+
+async def test_the_client_waits_out_a_gateways_429_and_shrinks_its_budget() -> None:
+    """A gateway's 429 means "wait" to the SDK: the call is retried and the budget shrinks."""
+    emu = Emulator(announce_limit=False)
+    time = VirtualTime()
+    async with emu.client(sleep=time.sleep, clock=time.clock, max_retries=0) as client:
+        emu.fail_next(429)
+        result = await client.v3.generate(prompt="x")
+        assert client.inflight_budget.capacity == 5
+    assert result.data
+    assert [r.status for r in emu.requests] == [429, 200]
+
+
 # --- injected faults ------------------------------------------------------------------------------
 
 
@@ -720,6 +749,24 @@ def test_command_line_prints_the_url(
     assert isinstance(app, Emulator)
     assert app.route_prefix == "/ideogram"
     assert f"http://127.0.0.1:{port}/ideogram " in capsys.readouterr().out
+
+
+async def test_command_line_hide_limit_serves_gateway_429s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--hide-limit`` serves an emulator whose in-flight 429s are a gateway's."""
+    uvicorn = pytest.importorskip("uvicorn")
+    served: list[Any] = []
+
+    def run(self: Any, sockets: list[socket.socket]) -> None:
+        served.append(self.config.app)
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["--port", "0", "--inflight-limit", "1", "--hide-limit"]) == 0
+    (app,) = served
+    async with app.client(rate_limit_timeout=0) as client:
+        with pytest.raises(ia.RateLimitError) as caught:
+            await client.v3.generate(prompt="x", num_images=2)
+    assert caught.value.body == GATEWAY_429
 
 
 async def test_serves_generate_and_download_over_tcp_with_uvicorn() -> None:
