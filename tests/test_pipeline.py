@@ -625,6 +625,51 @@ async def test_an_inflight_429_is_retried_past_max_retries_while_the_client_prog
     assert clock.sleeps == [10.0] * 20
 
 
+async def test_progress_of_other_calls_keeps_a_rate_limited_call_going() -> None:
+    """The deadline counts time without progress: a success of another call restarts it."""
+    clock = FakeClock()
+    queued = anyio.Event()
+
+    def changed(state: ia.BudgetState) -> None:
+        if state.waiting:
+            queued.set()
+
+    # One place, so the calls take turns; the budget hands a freed place to the first waiter.
+    budget = ia.InflightBudget(1, on_change=changed, clock=clock, sleep=clock.sleep)
+    refusals = 8
+    seen: list[tuple[str, float]] = []
+
+    async def other() -> None:
+        await client.legacy.generate(prompt="o", extra_headers={"X-Task": "other"})
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal queued, refusals
+        task = request.headers["X-Task"]
+        seen.append((task, clock.now))
+        if task == "other" or refusals == 0:
+            return httpx.Response(200, json=image_response(1))
+        refusals -= 1
+        # Refuse only once another call waits for this call's place, so it is sent next.
+        queued = anyio.Event()
+        tasks.start_soon(other)
+        await queued.wait()
+        return httpx.Response(429, json=INFLIGHT, headers={"Retry-After": "10"})
+
+    client = make_client(handler, clock, budget=budget, rate_limit_timeout=35.0)
+    async with client:
+        with anyio.fail_after(5):
+            async with anyio.create_task_group() as tasks:
+                result = await client.legacy.generate(
+                    prompt="a", extra_headers={"X-Task": "rate limited"}
+                )
+    assert len(result.data) == 1
+    # 80 s of 429s in all, never more than 10 s without another call succeeding.
+    limited = [(task, float(10 * n)) for n, task in enumerate(["rate limited"] * 9)]
+    others = [("other", float(10 * n)) for n in range(1, 9)]
+    assert seen == [limited[0], *itertools.chain(*zip(others, limited[1:], strict=True))]
+    assert clock.now == 80.0
+
+
 @pytest.mark.parametrize(("timeout", "calls"), [(0.0, 1), (29.0, 3), (30.0, 4), (45.0, 5)])
 async def test_rate_limit_timeout_bounds_inflight_429s_by_time(timeout: float, calls: int) -> None:
     """With 429s every 10 s and no progress, a call gives up once the next wait would pass it."""
