@@ -22,7 +22,8 @@ __all__ = ["Budget", "BudgetState", "InflightBudget"]
 logger = logging.getLogger("ideogram_async")
 
 # Growth: one more place after this many full windows (``capacity`` places) of successes
-# while the budget was what held calls back. A limit the server reported is trusted longer.
+# while the budget was what held calls back. A limit the server reported is trusted longer, and
+# so, doubling per refusal, is a limit the server keeps refusing growth past without saying it.
 _WINDOWS_TO_GROW = 4
 _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT = 16
 
@@ -98,7 +99,9 @@ class InflightBudget:
       less the refused call's), by at least one place and at most by half;
     - after ``4 * capacity`` places succeeded while calls were queueing for places, it grows by
       one (``16 * capacity`` past a limit the server reported), up to ``max_capacity``; so a
-      budget that shrank recovers when the server's limit rises again.
+      budget that shrank recovers when the server's limit rises again. Each time a place so
+      grown is refused by a 429 without a limit, the next growth waits twice as long (at most
+      ``16 * capacity``); a growth that holds until the next one resets the wait.
 
     A 429 also pauses every holder before it sends: for the ``Retry-After`` the server gave, or
     else for a backoff (``backoff``, doubling per 429 up to ``max_backoff``) that ends early
@@ -142,6 +145,8 @@ class InflightBudget:
         self._sleep = sleep or anyio.sleep
         self._streak = 0
         self._trusted = False  # the capacity came from a limit the server reported
+        self._grew = False  # the capacity last changed by growing
+        self._probes_refused = 0  # growths refused in a row by a 429 without a limit
         self._hard_until = 0.0  # a Retry-After: waited out in full
         self._soft_until = 0.0  # a backoff: ends at the next success
         self._strikes = 0
@@ -210,6 +215,9 @@ class InflightBudget:
             self._capacity = shrunk
             self._trusted = False
             self._reason = f"429 without a limit, with {self._in_use} in flight"
+            if self._grew:  # the place it grew by was one too many: probe less often
+                self._probes_refused += 1
+        self._grew = False
         self._streak = 0
         if self._capacity != old:
             logger.info(
@@ -242,14 +250,23 @@ class InflightBudget:
         if self._capacity >= self._max or not (self._waiters or self._in_use >= self._capacity):
             return
         self._streak += max(1, weight)
-        windows = _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT if self._trusted else _WINDOWS_TO_GROW
+        windows = self._windows_to_grow()
         if self._streak >= windows * self._capacity:
             self._streak = 0
+            if self._grew:  # the last growth held: the server took that place
+                self._probes_refused = 0
+            self._grew = True
             self._capacity += 1
             self._reason = f"grew after {windows * (self._capacity - 1)} places succeeded"
             logger.info("in-flight budget raised to %d images (%s)", self._capacity, self._reason)
             self._wake()
             self._changed()
+
+    def _windows_to_grow(self) -> int:
+        if self._trusted:
+            return _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT
+        doubled = _WINDOWS_TO_GROW << min(self._probes_refused, 8)
+        return min(doubled, _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT)
 
     @contextlib.asynccontextmanager
     async def _hold(self, weight: int) -> AsyncIterator[int]:

@@ -398,6 +398,39 @@ async def test_the_capacity_grows_back_slowly_after_sustained_success() -> None:
     assert budget.capacity == 8  # never past max_capacity
 
 
+async def refuse_growth(budget: InflightBudget) -> None:
+    """The server refuses the place the budget grew by, with a 429 that reports no limit."""
+    taken = await budget._acquire(budget.capacity)
+    await budget.rate_limited(limit=None, retry_after=0)
+    budget._release(taken)
+
+
+async def test_each_refused_growth_doubles_the_wait_for_the_next() -> None:
+    """Growth past an unreported limit the server refuses is tried half as often each time."""
+    budget = InflightBudget(10)
+    await budget._acquire(10)
+    for _ in range(5):  # five of ten refused: the server admits 5
+        await budget.rate_limited(limit=None, retry_after=0)
+        budget._release(1)
+    budget._release(5)
+    waits = []
+    for _ in range(4):
+        assert budget.capacity == 5
+        successes = 0
+        while budget.capacity == 5:
+            await grow(budget, 1)
+            successes += 1
+        waits.append(successes)
+        await refuse_growth(budget)
+    assert waits == [20, 40, 80, 80]  # 4, 8, 16 windows of 5, then no slower
+    await grow(budget, 80)
+    assert budget.capacity == 6
+    await grow(budget, 96)  # the growth to 6 held: the wait starts again from 4 windows
+    assert budget.capacity == 7
+    await grow(budget, 28)
+    assert budget.capacity == 8
+
+
 async def test_idle_capacity_does_not_grow() -> None:
     """Successes while places are free and nobody waits prove nothing: no growth."""
     budget = InflightBudget(8)
