@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import io
 import socket
@@ -20,6 +21,7 @@ import pytest
 import ideogram_async as ia
 from ideogram_async.testing import UNSAFE_IMAGE, UNSAFE_PROMPT, Emulator, pytest_plugin
 from ideogram_async.testing.__main__ import INSTALL_HINT, main
+from ideogram_async.testing._png import render
 
 from .conftest import JPEG, PNG, WEBP, make_png
 
@@ -137,6 +139,27 @@ IMAGE_OPERATIONS: list[tuple[str, Call]] = [
     ("images.remove_background", lambda c: c.images.remove_background(image=WEBP)),
     ("images.edit", lambda c: c.images.edit(prompt="make it blue", images=[PNG, JPEG])),
 ]
+
+
+@pytest.mark.parametrize(
+    ("key", "transparent", "digest"),
+    [
+        ("golden 1", False, "5fafe3220be24129"),  # diagonal stripes
+        ("golden 1", True, "2ae51f9e0b99e88e"),
+        ("golden 0", False, "066b44dedbb5c0c7"),  # checks
+        ("golden 0", True, "f4df696d8921be4f"),
+        ("golden 6", False, "4a9b62b5b46b14bb"),  # rings
+        ("golden 6", True, "3a62d030383c7908"),
+        ("golden 2", False, "bcc70e73f282328e"),  # horizontal bands
+        ("golden 2", True, "50c3e7e5ff6e6960"),
+    ],
+)
+def test_pictures_keep_their_bytes_across_versions(
+    key: str, transparent: bool, digest: str
+) -> None:
+    """A prompt and seed give the same PNG bytes as in earlier versions, in every pattern."""
+    png = render(key, 7, 64, 36, transparent=transparent)
+    assert hashlib.sha256(png).hexdigest()[:16] == digest
 
 
 @pytest.mark.parametrize(("name", "call"), IMAGE_OPERATIONS, ids=[n for n, _ in IMAGE_OPERATIONS])
