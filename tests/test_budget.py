@@ -455,6 +455,26 @@ async def test_a_budget_recovers_when_the_servers_limit_rises() -> None:
     assert budget.capacity == 6
 
 
+# trio runs the tasks ready at once in an order it varies on purpose; asyncio runs them in turn.
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_holder_lets_the_call_it_hands_its_places_to_go_first(anyio_backend: str) -> None:
+    """Leaving ``hold`` with a call waiting yields, so that call sends before this one goes on."""
+    budget = InflightBudget(1)
+    order = []
+
+    async def waiting_call() -> None:
+        async with budget.hold(1):
+            order.append("the waiting call sends")
+
+    async with anyio.create_task_group() as tg:
+        async with budget.hold(1):
+            tg.start_soon(waiting_call)
+            while not budget.state.waiting:
+                await anyio.lowlevel.checkpoint()
+        order.append("the call that held the place reads its answer")
+    assert order == ["the waiting call sends", "the call that held the place reads its answer"]
+
+
 async def test_growth_lets_queued_calls_in() -> None:
     """When the capacity grows, a call queued for the new place goes at once."""
     budget = InflightBudget(2)
