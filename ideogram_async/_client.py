@@ -29,6 +29,7 @@ from ._exceptions import (
     status_error,
 )
 from ._models import ForegroundImage, GeneratedImage
+from ._redact import redact_url
 from ._retry import (
     Attempt,
     Failure,
@@ -416,7 +417,9 @@ class AsyncIdeogram:
                 except httpx.HTTPError as exc:
                     error, outcome = _transport_failure(request, exc)
                 else:
-                    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                    if logger.isEnabledFor(logging.DEBUG):
+                        url = redact_url(request.url)
+                        logger.debug("%s %s -> %s", request.method, url, response.status_code)
                     if response.is_success:
                         self._progress_at = self._clock()
                         await self._budget.succeeded(held)

@@ -73,7 +73,7 @@ class JobFailedError(APIError):
             maybe_billed=bool(usage_cost_usd_micros),
         )
         self.generation_id = generation_id
-        self.failure_reason = failure_reason
+        self.failure_reason = self._redact(failure_reason)
         self.usage_cost_usd_micros = usage_cost_usd_micros
 
 

@@ -548,3 +548,104 @@ async def test_request_id_is_none_without_the_header(
     respx_mock.post(f"{API}/generate").respond(200, json=image_response(1))
     result = await client.legacy.generate(prompt="a fox")
     assert result.request_id is None
+
+
+# --- secrets the server echoes ------------------------------------------------------------------
+
+SIGNED = "https://cdn.example/img.png?exp=1700000000&sig=s3cr3t-sig&X-Amz-Signature=abcdef"
+
+
+def _echo_key_answers(key: str) -> dict[str, httpx.Response]:
+    """Answers that echo ``key`` back, as a careless server or gateway does."""
+    return {
+        "401-json": httpx.Response(401, json={"error": f"Invalid API key: {key}"}),
+        "401-text": httpx.Response(401, text=f"Invalid API key: {key}"),
+        "403-nested": httpx.Response(
+            403, json={"detail": [{"msg": "denied", "input": {"Api-Key": key}}, f"x{key}y"]}
+        ),
+        "500-text": httpx.Response(500, text=f"upstream refused Bearer {key}"),
+        "200-not-json": httpx.Response(200, text=f"<html>key {key} is not allowed</html>"),
+        "200-wrong-shape": httpx.Response(200, json={"data": f"{key}", "created": 0}),
+    }
+
+
+@pytest.mark.parametrize("scheme", ["api-key", "bearer"])
+@pytest.mark.parametrize("answer", list(_echo_key_answers(KEY)))
+async def test_an_echoed_key_is_redacted_from_every_error(
+    respx_mock: respx.MockRouter, scheme: str, answer: str
+) -> None:
+    """Whatever status and body echo the key, no text the error shows or stores contains it."""
+    respx_mock.post(f"{API}/generate").mock(return_value=_echo_key_answers(KEY)[answer])
+    async with ia.AsyncIdeogram(
+        api_key=KEY,
+        auth_scheme=scheme,  # type: ignore[arg-type]
+        max_retries=0,
+    ) as client:
+        with pytest.raises(ia.APIError) as info:
+            await client.legacy.generate(prompt="a fox")
+    err = info.value
+    shown = [str(err), repr(err), err.message, repr(err.body), repr(err.args)]
+    shown.append(repr(getattr(err, "error", None)))
+    assert all(KEY not in text for text in shown), shown
+    assert "[redacted]" in repr(err.body)
+    assert err.response is not None
+    assert KEY in err.response.text
+
+
+async def test_a_short_key_is_redacted_as_a_word_only(respx_mock: respx.MockRouter) -> None:
+    """A key too short to tell from text ("k") is redacted where it stands alone, not in words."""
+    respx_mock.post(f"{API}/generate").respond(401, json={"error": "key k is unknown"})
+    async with ia.AsyncIdeogram(api_key="k", max_retries=0) as client:
+        with pytest.raises(ia.AuthenticationError) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert info.value.error == "key [redacted] is unknown"
+
+
+async def test_a_gateway_credential_in_default_headers_is_redacted(
+    respx_mock: respx.MockRouter,
+) -> None:
+    """A gateway's ``X-Api-Key`` given in ``default_headers`` is kept out of errors too."""
+    gateway_key = "gw-0123456789abcdef"
+    respx_mock.post(f"{API}/generate").respond(403, text=f"no access for {gateway_key}")
+    async with ia.AsyncIdeogram(
+        api_key=KEY, default_headers={"X-Api-Key": gateway_key}, max_retries=0
+    ) as client:
+        with pytest.raises(ia.PermissionDeniedError) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert gateway_key not in str(info.value)
+    assert gateway_key not in repr(info.value.body)
+
+
+async def test_error_messages_hide_link_signatures_but_the_body_keeps_them(
+    respx_mock: respx.MockRouter,
+) -> None:
+    """A link in an error's text loses its signature; the stored body keeps the paid-for link."""
+    respx_mock.post(f"{API}/generate").respond(
+        200, json={"created": 0, "data": [{"url": SIGNED, "seed": "not a number"}]}
+    )
+    async with ia.AsyncIdeogram(api_key=KEY, max_retries=0) as client:
+        with pytest.raises(ia.APIResponseParseError) as info:
+            await client.legacy.generate(prompt="a fox")
+    err = info.value
+    assert "s3cr3t-sig" not in str(err)
+    assert "abcdef" not in repr(err)
+    assert err.body["data"][0]["url"] == SIGNED
+
+
+async def test_debug_log_redacts_signatures_and_tokens_in_urls(
+    respx_mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The debug line of a request names its URL with signatures and tokens redacted."""
+    caplog.set_level(logging.DEBUG, logger="ideogram_async")
+    route = respx_mock.get(url__startswith=f"{API}/models").respond(
+        200, json={"models": [], "next_page_token": None}
+    )
+    async with ia.AsyncIdeogram(api_key=KEY) as client:
+        extra = {"token": "tok-secret", "Signature": "sig-secret", "exp": "1700000000"}
+        await client.models.list(extra_body=extra)
+    assert route.called
+    assert "tok-secret" in str(route.calls[0].request.url)
+    lines = [r.getMessage() for r in caplog.records if r.name == "ideogram_async"]
+    assert any("token=[redacted]" in line and "exp=1700000000" in line for line in lines), lines
+    assert "tok-secret" not in caplog.text
+    assert "sig-secret" not in caplog.text
