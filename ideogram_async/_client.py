@@ -204,9 +204,13 @@ class AsyncIdeogram:
         # A download is never billed, so every failure worth retrying is retried.
         self._download_policy = attrs.evolve(self._policy, retry_billed=True)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=timeout, verify=_default_ssl_context()
-        )
+        if http_client is not None:
+            self._http = http_client
+        elif transport is not None:
+            # The transport brings its own TLS (or none): building a context would be wasted.
+            self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        else:
+            self._http = httpx.AsyncClient(timeout=timeout, verify=_default_ssl_context())
         self._pass_image_urls = pass_image_urls
         self._on_retry = on_retry
         self._sleep = sleep or anyio.sleep

@@ -649,3 +649,32 @@ async def test_debug_log_redacts_signatures_and_tokens_in_urls(
     assert any("token=[redacted]" in line and "exp=1700000000" in line for line in lines), lines
     assert "tok-secret" not in caplog.text
     assert "sig-secret" not in caplog.text
+
+
+# --- what a client builds -----------------------------------------------------------------------
+
+
+def test_a_client_with_a_transport_builds_no_ssl_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An injected transport brings its own TLS: the client builds no SSL context of its own."""
+    import ssl
+
+    import ideogram_async._client as client_module
+
+    built: list[str] = []
+    real_create = httpx.create_ssl_context
+
+    def default_context() -> ssl.SSLContext:
+        built.append("sdk")
+        return ssl.create_default_context()
+
+    def create(verify: object = True, **kwargs: object) -> ssl.SSLContext:
+        if not isinstance(verify, ssl.SSLContext):
+            built.append("httpx")  # httpx loading a CA bundle itself
+        return real_create(verify=verify, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_module, "_default_ssl_context", default_context)
+    monkeypatch.setattr("httpx._transports.default.create_ssl_context", create)
+    ia.AsyncIdeogram(api_key=KEY, transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    assert built == []
+    ia.AsyncIdeogram(api_key=KEY)
+    assert built == ["sdk"]
