@@ -3,8 +3,15 @@ lifetime, keeping the key secret, downloads, redirects and what a result carries
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import json
 import logging
-from collections.abc import Callable
+import socket
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -649,6 +656,236 @@ async def test_debug_log_redacts_signatures_and_tokens_in_urls(
     assert any("token=[redacted]" in line and "exp=1700000000" in line for line in lines), lines
     assert "tok-secret" not in caplog.text
     assert "sig-secret" not in caplog.text
+
+
+# --- what a failure without a response says -----------------------------------------------------
+
+TIMEOUT = httpx.Timeout(180.0, connect=10.0, write=30.0, pool=5.0)
+
+
+def _raising(exc: httpx.RequestError) -> httpx.MockTransport:
+    """A transport whose every request fails with ``exc`` (as httpx raises it: no text)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise type(exc)(str(exc), request=request)
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls", "message"),
+    [
+        (httpx.ReadTimeout(""), ia.APITimeoutError, "read timeout after 180 s on POST /generate"),
+        (httpx.ConnectTimeout(""), ia.APITimeoutError, "connect timeout after 10 s on POST"),
+        (httpx.WriteTimeout(""), ia.APITimeoutError, "write timeout after 30 s on POST /generate"),
+        (httpx.PoolTimeout(""), ia.APITimeoutError, "pool timeout after 5 s on POST /generate"),
+        (
+            httpx.ReadError(""),
+            ia.APIConnectionError,
+            "the connection was closed by the server while reading the response on POST /generate",
+        ),
+        (
+            httpx.WriteError(""),
+            ia.APIConnectionError,
+            "the connection failed while the request was being sent on POST /generate",
+        ),
+        (
+            httpx.RemoteProtocolError(""),
+            ia.APIConnectionError,
+            "the server broke off the response on POST /generate",
+        ),
+        (httpx.ConnectError(""), ia.APIConnectionError, "could not connect to api.ideogram.ai"),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            ia.APIConnectionError,
+            "broke off the response on POST /generate (RemoteProtocolError: Server disconnected",
+        ),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, Exception) else None,
+)
+async def test_a_failure_without_text_still_says_what_happened(
+    exc: httpx.RequestError, cls: type[ia.APIError], message: str
+) -> None:
+    """Timeouts name which one fired and its value; resets say what happened, not an empty text."""
+    async with ia.AsyncIdeogram(
+        api_key=KEY, transport=_raising(exc), timeout=TIMEOUT, max_retries=0
+    ) as client:
+        with pytest.raises(cls) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert message in info.value.message
+    assert info.value.message.endswith(")")  # httpx's name, its text if any
+    assert type(exc).__name__ in info.value.message
+    assert isinstance(info.value.__cause__, type(exc))
+
+
+async def test_a_per_call_timeout_is_the_one_named() -> None:
+    """A call's own timeout, not the client's, is the value the message gives."""
+    transport = _raising(httpx.ReadTimeout(""))
+    async with ia.AsyncIdeogram(api_key=KEY, transport=transport, max_retries=0) as client:
+        with pytest.raises(ia.APITimeoutError, match=r"read timeout after 2\.5 s on POST"):
+            await client.legacy.generate(prompt="a fox", timeout=2.5)
+
+
+@pytest.mark.parametrize(
+    ("exc", "body_sent", "failure"),
+    [
+        (httpx.ReadError(""), False, "write"),
+        (httpx.RemoteProtocolError(""), False, "write"),
+        (httpx.ReadError(""), True, "read"),
+        (httpx.RemoteProtocolError(""), True, "protocol"),
+        (httpx.ReadTimeout(""), False, "read_timeout"),
+        (httpx.ConnectError(""), False, "connect"),
+    ],
+)
+def test_a_reset_is_judged_by_whether_the_body_was_sent(
+    exc: httpx.HTTPError, body_sent: bool, failure: str
+) -> None:
+    """A read error or protocol error before the body was fully sent counts as a failed write."""
+    from ideogram_async._failures import transport_failure
+
+    request = httpx.Request("POST", f"{API}/remix")
+    _, outcome = transport_failure(request, exc, body_sent=body_sent)
+    assert outcome.failure == failure
+
+
+# --- a reset during a large upload --------------------------------------------------------------
+
+BIG_PNG = PNG + b"\0" * (9 * 1024 * 1024)
+"""Larger than any socket buffer on the loopback, so the server can cut the upload short."""
+
+
+def _read_head(conn: socket.socket) -> tuple[bytes, int]:
+    """Read a request's head; return the body bytes read past it and its Content-Length."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("the client closed the connection")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    return rest, length
+
+
+def _reset(conn: socket.socket) -> None:
+    """Close with a TCP reset, as a proxy that gives up on a request does."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+@contextmanager
+def _upload_server(plan: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """A raw HTTP server on 127.0.0.1 acting out ``plan``, one step per connection.
+
+    ``cut``: reset after 64 KiB of the body; ``swallow``: reset after the whole body, with no
+    answer; ``answer``: read the whole body and answer 200 with a generation.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # A small receive window makes the client block mid-body instead of buffering it all.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    done: list[str] = []
+
+    def serve() -> None:
+        for step in plan:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.settimeout(20)
+            if step != "cut":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+            with conn:
+                received, length = _read_head(conn)
+                if step == "cut":
+                    while len(received) < 65536:
+                        received += conn.recv(65536)
+                    _reset(conn)
+                    done.append(step)
+                    continue
+                while len(received) < length:
+                    chunk = conn.recv(1 << 20)
+                    if not chunk:
+                        break
+                    received += chunk
+                if step == "swallow":
+                    _reset(conn)
+                else:
+                    body = json.dumps(image_response(1)).encode()
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                    )
+                done.append(step)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", done
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes an accept() still waiting
+        listener.close()
+        thread.join(timeout=20)
+
+
+# httpcore stops iterating httpx's multipart body when the write fails; trio warns when that
+# unfinished generator is collected. It is httpx's to close, not the SDK's (see _collect).
+ABANDONED_BODY = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <async_generator object MultipartStream"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
+def _collect() -> None:
+    """Collect the abandoned body now, so its warning (if any) is this test's, not a later one's."""
+    gc.collect()
+
+
+@ABANDONED_BODY
+async def test_a_reset_mid_upload_is_retried_as_not_sent() -> None:
+    """A reset before the body was fully sent (httpx calls it a read error) is safely retried."""
+    attempts: list[ia.Attempt] = []
+    with _upload_server(["cut", "answer"]) as (url, done):
+        async with ia.AsyncIdeogram(
+            api_key=KEY, base_url=url, sleep=no_sleep, on_retry=attempts.append
+        ) as client:
+            result = await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert len(result.data) == 1
+    assert done == ["cut", "answer"]
+    assert [a.reason for a in attempts] == ["write (nothing was sent)"]
+    _collect()
+
+
+@ABANDONED_BODY
+async def test_a_reset_mid_upload_is_reported_as_not_billed() -> None:
+    """Without retries, a reset mid-upload raises an error that says the request was not sent."""
+    with _upload_server(["cut"]) as (url, done):
+        async with ia.AsyncIdeogram(api_key=KEY, base_url=url, max_retries=0) as client:
+            with pytest.raises(ia.APIConnectionError) as info:
+                await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert done == ["cut"]
+    assert info.value.maybe_billed is False
+    assert "before the request was fully sent on POST /remix" in str(info.value)
+    del info
+    _collect()
+
+
+async def test_a_reset_after_the_whole_upload_may_be_billed() -> None:
+    """A reset once the body was fully sent may follow a run: not retried, marked maybe billed."""
+    with _upload_server(["swallow"]) as (url, done):
+        async with ia.AsyncIdeogram(api_key=KEY, base_url=url, sleep=no_sleep) as client:
+            with pytest.raises(ia.APIConnectionError) as info:
+                await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert done == ["swallow"]
+    assert info.value.maybe_billed is True
+    assert [a.reason for a in info.value.attempts] == ["read after the request was sent"]
 
 
 # --- what a client builds -----------------------------------------------------------------------
