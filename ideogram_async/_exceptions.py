@@ -83,7 +83,8 @@ class IdeogramValidationError(IdeogramError, ValueError):
         self.param = param
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{param}={_short(value)} is invalid: {allowed}")
+        # A link given as input keeps its signature on ``value``, not in the text a log shows.
+        super().__init__(redact_text(f"{param}={_short(value)} is invalid: {allowed}"))
 
 
 class APIError(IdeogramError):

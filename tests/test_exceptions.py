@@ -387,3 +387,12 @@ def test_job_and_body_errors_redact_their_text_attributes() -> None:
     assert failed.failure_reason == "bad key [redacted]"
     assert body_error.error == "bad key [redacted]"
     assert KEY not in str(failed) + repr(failed) + str(body_error) + repr(body_error)
+
+
+def test_a_validation_error_shows_a_signed_link_without_its_signature() -> None:
+    """A signed link refused as input keeps its signature on ``value`` but not in the text."""
+    link = "https://cdn.example/in.png?exp=1&sig=s3cr3t"
+    err = ia.IdeogramValidationError("image_file", link, f"a URL that can be downloaded ({link})")
+    assert "s3cr3t" not in str(err)
+    assert "s3cr3t" not in repr(err)
+    assert err.value == link
