@@ -885,7 +885,9 @@ async def test_a_reset_after_the_whole_upload_may_be_billed() -> None:
                 await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
     assert done == ["swallow"]
     assert info.value.maybe_billed is True
-    assert [a.reason for a in info.value.attempts] == ["read after the request was sent"]
+    # httpx says ReadError or RemoteProtocolError, as the reset or the close arrives first.
+    (attempt,) = info.value.attempts
+    assert attempt.reason.endswith("after the request was sent")
 
 
 # --- what a client builds -----------------------------------------------------------------------
