@@ -20,24 +20,17 @@ from ._budget import Budget, InflightBudget
 from ._converter import structure
 from ._encoding import Operation, encode_body
 from ._exceptions import (
-    APIConnectionError,
     APIError,
     APIResponseParseError,
-    APITimeoutError,
     ConfigurationError,
     IdeogramValidationError,
-    status_error,
 )
+from ._failures import BodyTrace
+from ._failures import status_failure as _status_failure
+from ._failures import transport_failure as _transport_failure
 from ._models import ForegroundImage, GeneratedImage
-from ._retry import (
-    Attempt,
-    Failure,
-    Outcome,
-    RetryPolicy,
-    decide,
-    is_inflight_429,
-    parse_retry_after,
-)
+from ._redact import redact_url
+from ._retry import Attempt, RetryPolicy, decide, is_inflight_429
 from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
 from ._v2._notices import check_notices
 from ._version import __version__
@@ -64,17 +57,6 @@ logger = logging.getLogger("ideogram_async")
 _T = TypeVar("_T")
 _POLICY_OPTIONS = frozenset({"max_retries", "retry_billed", "rate_limit_timeout"})
 _CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization", "cookie")
-_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
-    (httpx.ConnectTimeout, "connect_timeout"),
-    (httpx.PoolTimeout, "pool_timeout"),
-    (httpx.WriteTimeout, "write_timeout"),
-    (httpx.ReadTimeout, "read_timeout"),
-    (httpx.ConnectError, "connect"),
-    (httpx.ProxyError, "connect"),
-    (httpx.WriteError, "write"),
-    (httpx.ReadError, "read"),
-    (httpx.RemoteProtocolError, "protocol"),
-)
 
 
 @functools.cache
@@ -203,9 +185,13 @@ class AsyncIdeogram:
         # A download is never billed, so every failure worth retrying is retried.
         self._download_policy = attrs.evolve(self._policy, retry_billed=True)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=timeout, verify=_default_ssl_context()
-        )
+        if http_client is not None:
+            self._http = http_client
+        elif transport is not None:
+            # The transport brings its own TLS (or none): building a context would be wasted.
+            self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        else:
+            self._http = httpx.AsyncClient(timeout=timeout, verify=_default_ssl_context())
         self._pass_image_urls = pass_image_urls
         self._on_retry = on_retry
         self._sleep = sleep or anyio.sleep
@@ -410,13 +396,17 @@ class AsyncIdeogram:
                 if failed_at is not None:
                     waited += self._clock() - failed_at
                 request = build()
+                trace = request.extensions["trace"] = BodyTrace()
                 try:
                     # API calls never follow a redirect: httpx would carry ``Api-Key`` along.
                     response = await self._http.send(request, follow_redirects=False)
                 except httpx.HTTPError as exc:
-                    error, outcome = _transport_failure(request, exc)
+                    sent = trace.sent or not trace.traced
+                    error, outcome = _transport_failure(request, exc, body_sent=sent)
                 else:
-                    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                    if logger.isEnabledFor(logging.DEBUG):
+                        url = redact_url(request.url)
+                        logger.debug("%s %s -> %s", request.method, url, response.status_code)
                     if response.is_success:
                         self._progress_at = self._clock()
                         await self._budget.succeeded(held)
@@ -539,29 +529,3 @@ class AsyncIdeogram:
                 param, url, f"a URL that can be downloaded ({exc})"
             ) from exc
         return response.content
-
-
-def _transport_failure(request: httpx.Request, exc: httpx.HTTPError) -> tuple[APIError, Outcome]:
-    failure: Failure = next((kind for cls, kind in _FAILURES if isinstance(exc, cls)), "invalid")
-    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    error = cls(
-        f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}", request=request
-    )
-    error.__cause__ = exc
-    return error, Outcome(failure=failure)
-
-
-def _status_failure(request: httpx.Request, response: httpx.Response) -> tuple[APIError, Outcome]:
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = response.text
-    error = status_error(request, response, body, maybe_billed=False)
-    error.retry_after = parse_retry_after(response.headers)
-    reason = body.get("reject_reason") if isinstance(body, dict) else None
-    outcome = Outcome(
-        status_code=response.status_code,
-        reject_reason=reason if isinstance(reason, str) else None,
-        retry_after=error.retry_after,
-    )
-    return error, outcome
