@@ -44,7 +44,7 @@ __all__ = [
 
 logger = logging.getLogger("ideogram_async")
 
-TransportFailure = Callable[[httpx.Request, httpx.HTTPError], "tuple[APIError, Outcome]"]
+TransportFailure = Callable[[httpx.Request, httpx.HTTPError], tuple[APIError, Outcome]]
 
 MAX_REDIRECTS = 10
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
