@@ -9,8 +9,9 @@ import random
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import attrs
@@ -18,16 +19,18 @@ import httpx
 
 from ._budget import Budget, InflightBudget
 from ._converter import structure
+from ._download import Downloader
 from ._encoding import Operation, encode_body
 from ._exceptions import (
-    APIError,
     APIResponseParseError,
     ConfigurationError,
+    DownloadError,
     IdeogramValidationError,
 )
 from ._failures import BodyTrace
 from ._failures import status_failure as _status_failure
 from ._failures import transport_failure as _transport_failure
+from ._files import is_url
 from ._models import ForegroundImage, GeneratedImage
 from ._redact import redact_url
 from ._retry import Attempt, RetryPolicy, decide, is_inflight_429
@@ -56,7 +59,6 @@ logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
 _POLICY_OPTIONS = frozenset({"max_retries", "retry_billed", "rate_limit_timeout"})
-_CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization", "cookie")
 
 
 @functools.cache
@@ -182,8 +184,6 @@ class AsyncIdeogram:
             max_retry_after=max_retry_after,
             rate_limit_timeout=rate_limit_timeout,
         )
-        # A download is never billed, so every failure worth retrying is retried.
-        self._download_policy = attrs.evolve(self._policy, retry_billed=True)
         self._owns_http = http_client is None
         if http_client is not None:
             self._http = http_client
@@ -303,23 +303,62 @@ class AsyncIdeogram:
         """Download an image from its link, without sending any credential.
 
         Links from Ideogram expire (after about 24 hours): download what you keep. Transient
-        failures are retried (a download is never billed).
+        failures are retried (a download is never billed), and so is an image that arrives
+        incomplete (a PNG without its end, say): what comes back is always the whole image.
+        For large images or many of them, ``download_to`` streams to disk instead.
 
         Args:
             image: A result's image, or its link.
             timeout: This download's timeout; the client's by default.
 
+        Returns:
+            The image's bytes.
+
         Raises:
-            IdeogramValidationError: The image has no URL (it failed the safety check).
-            APIError: The download failed (a 410 or 403 once the link has expired).
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
         """
-        url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
-        if not url:
-            raise IdeogramValidationError(
-                "image", image, "an image with a URL (this one is unsafe)"
-            )
-        response = await self._send_anonymous(lambda: self._anonymous_request(url, timeout))
-        return response.content
+        url = _link_of(image)
+        return await self._downloader.to_bytes(url, self._timeout_for(timeout))
+
+    async def download_to(
+        self,
+        image: GeneratedImage | ForegroundImage | str,
+        dest: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+    ) -> int:
+        """Download an image from its link into a file, streaming, without any credential.
+
+        The body goes to disk as it arrives, so memory stays small whatever the image's size.
+        A path is written atomically: into a temporary file in the same folder
+        (``.ideogram-*.part``), synced, then renamed over ``dest``; a download that fails or is
+        cancelled leaves nothing. A file object (opened ``"wb"``) receives the image only once
+        it has arrived whole. Retries and the completeness check are those of ``download``.
+
+        Args:
+            image: A result's image, or its link.
+            dest: The file's path (its folder must exist; a file there is replaced), or a
+                binary file object to write into.
+            timeout: This download's timeout; the client's by default.
+
+        Returns:
+            The image's size in bytes.
+
+        Raises:
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
+            OSError: The file cannot be written.
+        """
+        url = _link_of(image)
+        limit = self._timeout_for(timeout)
+        if isinstance(dest, (str, os.PathLike)):
+            return await self._downloader.to_path(url, Path(dest), limit)
+        return await self._downloader.to_file(url, dest, limit)
 
     # --- the send pipeline ------------------------------------------------------------------
 
@@ -454,31 +493,6 @@ class AsyncIdeogram:
             if not decision.paced:
                 await self._sleep(decision.delay)
 
-    async def _send_anonymous(self, build: Callable[[], httpx.Request]) -> httpx.Response:
-        """A GET outside the API (a download): no budget, no cooldown, no credentials."""
-        attempts: list[Attempt] = []
-        waited = 0.0
-        while True:
-            request = build()
-            try:
-                response = await self._http.send(request, auth=None, follow_redirects=True)
-            except httpx.HTTPError as exc:
-                error, outcome = _transport_failure(request, exc)
-            else:
-                if response.is_success:
-                    return response
-                error, outcome = _status_failure(request, response)
-            policy = self._download_policy
-            decision = decide(outcome, len(attempts) + 1, policy, self._random.random())
-            delay = decision.delay if decision.retry else None
-            attempts.append(Attempt(len(attempts) + 1, decision.reason, delay))
-            if not decision.retry:
-                error.attempts = tuple(attempts)
-                error.waited = waited
-                raise error
-            await self._sleep(decision.delay)
-            waited += decision.delay
-
     def _parse(self, op: Operation, response: httpx.Response) -> Any:
         try:
             data = response.json()
@@ -509,23 +523,32 @@ class AsyncIdeogram:
     def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> TimeoutTypes:
         return self._timeout if isinstance(timeout, UseClientDefault) else timeout
 
-    def _anonymous_request(
-        self, url: str, timeout: TimeoutTypes | UseClientDefault
-    ) -> httpx.Request:
-        """A GET for a link outside the API: no credential header of any kind."""
-        request = self._http.build_request("GET", url, timeout=self._timeout_for(timeout))
-        for name in _CREDENTIAL_HEADERS:
-            request.headers.pop(name, None)
-        return request
+    @functools.cached_property
+    def _downloader(self) -> Downloader:
+        # A download is never billed, so every failure worth retrying is retried.
+        return Downloader(
+            http=self._http,
+            policy=attrs.evolve(self._policy, retry_billed=True),
+            sleep=self._sleep,
+            jitter=self._random.random,
+            user_agent=self._headers["User-Agent"],
+        )
 
     async def _fetch_input(self, url: str, param: str) -> bytes:
         """Download an image input given as a URL, to upload it."""
         try:
-            response = await self._send_anonymous(
-                lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT)
-            )
-        except APIError as exc:
+            return await self._downloader.to_bytes(url, self._timeout)
+        except DownloadError as exc:
             raise IdeogramValidationError(
                 param, url, f"a URL that can be downloaded ({exc})"
             ) from exc
-        return response.content
+
+
+def _link_of(image: GeneratedImage | ForegroundImage | str) -> str:
+    """The link of an image to download, checked."""
+    url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
+    if not url:
+        raise IdeogramValidationError("image", image, "an image with a URL (this one is unsafe)")
+    if not is_url(url):
+        raise IdeogramValidationError("image", url, "an http(s) link")
+    return url

@@ -29,6 +29,7 @@ Its message also hides the signatures of links (``sig=``, ``X-Amz-Signature=``, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "DownloadError",
     "IdeogramError",
     "IdeogramValidationError",
     "InternalServerError",
@@ -150,6 +152,40 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseParseError(APIError):
     """A response arrived but its body is not what the operation returns."""
+
+
+class DownloadError(APIError):
+    """An image link did not download whole: the image host refused it (an expired link
+    answers 403 or 410), the transfer kept failing, or the image kept arriving incomplete.
+
+    Not an ``APIStatusError``: what an image host answers says nothing about the API key, so
+    a 403 here is never "the key may not use this operation". Its message names the link
+    without its query (no signature); ``url`` keeps the whole link.
+
+    Attributes:
+        url: The link, in full.
+        status_code: The image host's last status, or ``None`` when no answer came or the image
+            was incomplete.
+        expires_at: When the link expires, read from its ``exp``/``expires`` parameter (a Unix
+            time), as an aware UTC datetime; ``None`` when it carries none.
+        body: The host's error body: parsed JSON, else its text (the first 64 KiB).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request,
+        url: str,
+        response: httpx.Response | None = None,
+        body: Any = None,
+        status_code: int | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> None:
+        super().__init__(message, request=request, response=response, body=body)
+        self.url = url
+        self.status_code = status_code
+        self.expires_at = expires_at
 
 
 class APIStatusError(APIError):

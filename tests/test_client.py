@@ -488,14 +488,14 @@ async def test_download_refuses_an_image_without_url(
     assert info.value.param == "image"
 
 
-async def test_download_failure_raises_an_api_error(
+async def test_download_failure_raises_a_download_error(
     client: ia.AsyncIdeogram, respx_mock: respx.MockRouter
 ) -> None:
-    """An expired link's 404 surfaces as ``NotFoundError``, not as bytes of an error page."""
+    """An expired link's 404 surfaces as ``DownloadError``, not as bytes of an error page."""
     respx_mock.get(IMAGE_URL).respond(404, text="expired")
-    with pytest.raises(ia.NotFoundError) as info:
+    with pytest.raises(ia.DownloadError) as info:
         await client.download(IMAGE_URL)
-    assert info.value.body == "expired"
+    assert (info.value.status_code, info.value.body) == (404, "expired")
 
 
 # --- redirects ----------------------------------------------------------------------------------
