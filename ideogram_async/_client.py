@@ -96,7 +96,8 @@ class AsyncIdeogram:
         timeout: Seconds, an ``httpx.Timeout``, or ``None``; every call may override it.
         max_retries: Retries after a failure that retrying can fix; every call may override it.
         retry_billed: Also retry failures after which the request may have run and been billed
-            (read timeouts, resets, 500, 502, 504). Off by default: such a retry may bill twice.
+            (read timeouts, resets once the whole request was sent, 500, 502, 504). Off by
+            default: such a retry may bill twice.
         initial_backoff: The first backoff in seconds; it doubles per attempt, with jitter.
         max_backoff: The longest backoff in seconds.
         max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
