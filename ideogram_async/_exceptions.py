@@ -159,8 +159,8 @@ class DownloadError(APIError):
     answers 403 or 410), the transfer kept failing, or the image kept arriving incomplete.
 
     Not an ``APIStatusError``: what an image host answers says nothing about the API key, so
-    a 403 here is never "the key may not use this operation". Its message names the link
-    without its query (no signature); ``url`` keeps the whole link.
+    a 403 here is never "the key may not use this operation". Its message names the link with
+    its signature redacted; ``url`` keeps the whole link.
 
     Attributes:
         url: The link, in full.
