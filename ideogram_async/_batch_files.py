@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from ._download import TEMP_PREFIX, TEMP_SUFFIX, fsync_dir
 from ._exceptions import IdeogramValidationError
 from ._files import _EXTENSIONS, sniff_image
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["check_output_dir", "file_stem", "fsync_dir", "save_image", "slugify"]
 
 _SLUG_MAX = 40
-_TEMP_PREFIX = ".ideogram-"
-_TEMP_SUFFIX = ".part"
 
 
 def slugify(text: str | None, fallback: str = "image") -> str:
@@ -56,7 +55,7 @@ def check_output_dir(directory: Path) -> None:
     """
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=directory)
+        fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
@@ -64,7 +63,7 @@ def check_output_dir(directory: Path) -> None:
         raise IdeogramValidationError(
             "out_dir", str(directory), f"a folder where files can be written ({reason})"
         ) from exc
-    for stale in directory.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+    for stale in directory.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
         stale.unlink(missing_ok=True)
 
 
@@ -83,9 +82,9 @@ async def save_image(
     """
     from anyio import to_thread
 
-    temp = directory / f"{_TEMP_PREFIX}{os.urandom(8).hex()}{_TEMP_SUFFIX}"
+    temp = directory / f"{TEMP_PREFIX}{os.urandom(8).hex()}{TEMP_SUFFIX}"
     try:
-        await _download_to(client, url, temp)
+        await client.download_to(url, temp)
         # Once the bytes are on disk, publish them even if the batch is being cancelled.
         with anyio.CancelScope(shield=True):
             path = await to_thread.run_sync(_publish, temp, directory, stem, adopt)
@@ -93,32 +92,6 @@ async def save_image(
         with anyio.CancelScope(shield=True):
             await to_thread.run_sync(lambda: temp.unlink(missing_ok=True))
     return path
-
-
-async def _download_to(client: AsyncIdeogram, url: str, dest: Path) -> None:
-    # ``download_to`` streams with bounded memory and writes atomically; until the client has
-    # it, download the bytes and write them the same way.
-    download_to = getattr(client, "download_to", None)
-    if download_to is not None:
-        await download_to(url, dest)
-        return
-    from anyio import to_thread
-
-    data = await client.download(url)
-    await to_thread.run_sync(_write_atomic, dest, data)
-
-
-def _write_atomic(dest: Path, data: bytes) -> None:
-    fd, name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(name, dest)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def _publish(temp: Path, directory: Path, stem: str, adopt: bool) -> Path:
@@ -157,17 +130,3 @@ def _same_bytes(first: Path, second: Path) -> bool:
             if chunk != b.read(len(chunk)):
                 return False
     return True
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a new or renamed entry of ``directory`` durable (where the platform allows)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - no directory descriptors on this platform
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)

@@ -9,8 +9,9 @@ import random
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import attrs
@@ -18,26 +19,21 @@ import httpx
 
 from ._budget import Budget, InflightBudget
 from ._converter import structure
+from ._download import Downloader
 from ._encoding import Operation, encode_body
 from ._exceptions import (
-    APIConnectionError,
-    APIError,
     APIResponseParseError,
-    APITimeoutError,
     ConfigurationError,
+    DownloadError,
     IdeogramValidationError,
-    status_error,
 )
+from ._failures import BodyTrace
+from ._failures import status_failure as _status_failure
+from ._failures import transport_failure as _transport_failure
+from ._files import is_url
 from ._models import ForegroundImage, GeneratedImage
-from ._retry import (
-    Attempt,
-    Failure,
-    Outcome,
-    RetryPolicy,
-    decide,
-    is_inflight_429,
-    parse_retry_after,
-)
+from ._redact import redact_url
+from ._retry import Attempt, RetryPolicy, decide, is_inflight_429
 from ._types import USE_CLIENT_DEFAULT, AuthScheme, RequestOptions, TimeoutTypes, UseClientDefault
 from ._v2._notices import check_notices
 from ._version import __version__
@@ -63,18 +59,6 @@ logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
 _POLICY_OPTIONS = frozenset({"max_retries", "retry_billed", "rate_limit_timeout"})
-_CREDENTIAL_HEADERS = ("authorization", "api-key", "proxy-authorization", "cookie")
-_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
-    (httpx.ConnectTimeout, "connect_timeout"),
-    (httpx.PoolTimeout, "pool_timeout"),
-    (httpx.WriteTimeout, "write_timeout"),
-    (httpx.ReadTimeout, "read_timeout"),
-    (httpx.ConnectError, "connect"),
-    (httpx.ProxyError, "connect"),
-    (httpx.WriteError, "write"),
-    (httpx.ReadError, "read"),
-    (httpx.RemoteProtocolError, "protocol"),
-)
 
 
 @functools.cache
@@ -112,7 +96,8 @@ class AsyncIdeogram:
         timeout: Seconds, an ``httpx.Timeout``, or ``None``; every call may override it.
         max_retries: Retries after a failure that retrying can fix; every call may override it.
         retry_billed: Also retry failures after which the request may have run and been billed
-            (read timeouts, resets, 500, 502, 504). Off by default: such a retry may bill twice.
+            (read timeouts, resets once the whole request was sent, 500, 502, 504). Off by
+            default: such a retry may bill twice.
         initial_backoff: The first backoff in seconds; it doubles per attempt, with jitter.
         max_backoff: The longest backoff in seconds.
         max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
@@ -200,12 +185,14 @@ class AsyncIdeogram:
             max_retry_after=max_retry_after,
             rate_limit_timeout=rate_limit_timeout,
         )
-        # A download is never billed, so every failure worth retrying is retried.
-        self._download_policy = attrs.evolve(self._policy, retry_billed=True)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            transport=transport, timeout=timeout, verify=_default_ssl_context()
-        )
+        if http_client is not None:
+            self._http = http_client
+        elif transport is not None:
+            # The transport brings its own TLS (or none): building a context would be wasted.
+            self._http = httpx.AsyncClient(transport=transport, timeout=timeout)
+        else:
+            self._http = httpx.AsyncClient(timeout=timeout, verify=_default_ssl_context())
         self._pass_image_urls = pass_image_urls
         self._on_retry = on_retry
         self._sleep = sleep or anyio.sleep
@@ -317,23 +304,62 @@ class AsyncIdeogram:
         """Download an image from its link, without sending any credential.
 
         Links from Ideogram expire (after about 24 hours): download what you keep. Transient
-        failures are retried (a download is never billed).
+        failures are retried (a download is never billed), and so is an image that arrives
+        incomplete (a PNG without its end, say): what comes back is always the whole image.
+        For large images or many of them, ``download_to`` streams to disk instead.
 
         Args:
             image: A result's image, or its link.
             timeout: This download's timeout; the client's by default.
 
+        Returns:
+            The image's bytes.
+
         Raises:
-            IdeogramValidationError: The image has no URL (it failed the safety check).
-            APIError: The download failed (a 410 or 403 once the link has expired).
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
         """
-        url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
-        if not url:
-            raise IdeogramValidationError(
-                "image", image, "an image with a URL (this one is unsafe)"
-            )
-        response = await self._send_anonymous(lambda: self._anonymous_request(url, timeout))
-        return response.content
+        url = _link_of(image)
+        return await self._downloader.to_bytes(url, self._timeout_for(timeout))
+
+    async def download_to(
+        self,
+        image: GeneratedImage | ForegroundImage | str,
+        dest: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+    ) -> int:
+        """Download an image from its link into a file, streaming, without any credential.
+
+        The body goes to disk as it arrives, so memory stays small whatever the image's size.
+        A path is written atomically: into a temporary file in the same folder
+        (``.ideogram-*.part``), synced, then renamed over ``dest``; a download that fails or is
+        cancelled leaves nothing. A file object (opened ``"wb"``) receives the image only once
+        it has arrived whole. Retries and the completeness check are those of ``download``.
+
+        Args:
+            image: A result's image, or its link.
+            dest: The file's path (its folder must exist; a file there is replaced), or a
+                binary file object to write into.
+            timeout: This download's timeout; the client's by default.
+
+        Returns:
+            The image's size in bytes.
+
+        Raises:
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
+            OSError: The file cannot be written.
+        """
+        url = _link_of(image)
+        limit = self._timeout_for(timeout)
+        if isinstance(dest, (str, os.PathLike)):
+            return await self._downloader.to_path(url, Path(dest), limit)
+        return await self._downloader.to_file(url, dest, limit)
 
     # --- the send pipeline ------------------------------------------------------------------
 
@@ -410,13 +436,17 @@ class AsyncIdeogram:
                 if failed_at is not None:
                     waited += self._clock() - failed_at
                 request = build()
+                trace = request.extensions["trace"] = BodyTrace()
                 try:
                     # API calls never follow a redirect: httpx would carry ``Api-Key`` along.
                     response = await self._http.send(request, follow_redirects=False)
                 except httpx.HTTPError as exc:
-                    error, outcome = _transport_failure(request, exc)
+                    sent = trace.sent or not trace.traced
+                    error, outcome = _transport_failure(request, exc, body_sent=sent)
                 else:
-                    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                    if logger.isEnabledFor(logging.DEBUG):
+                        url = redact_url(request.url)
+                        logger.debug("%s %s -> %s", request.method, url, response.status_code)
                     if response.is_success:
                         self._progress_at = self._clock()
                         await self._budget.succeeded(held)
@@ -464,31 +494,6 @@ class AsyncIdeogram:
             if not decision.paced:
                 await self._sleep(decision.delay)
 
-    async def _send_anonymous(self, build: Callable[[], httpx.Request]) -> httpx.Response:
-        """A GET outside the API (a download): no budget, no cooldown, no credentials."""
-        attempts: list[Attempt] = []
-        waited = 0.0
-        while True:
-            request = build()
-            try:
-                response = await self._http.send(request, auth=None, follow_redirects=True)
-            except httpx.HTTPError as exc:
-                error, outcome = _transport_failure(request, exc)
-            else:
-                if response.is_success:
-                    return response
-                error, outcome = _status_failure(request, response)
-            policy = self._download_policy
-            decision = decide(outcome, len(attempts) + 1, policy, self._random.random())
-            delay = decision.delay if decision.retry else None
-            attempts.append(Attempt(len(attempts) + 1, decision.reason, delay))
-            if not decision.retry:
-                error.attempts = tuple(attempts)
-                error.waited = waited
-                raise error
-            await self._sleep(decision.delay)
-            waited += decision.delay
-
     def _parse(self, op: Operation, response: httpx.Response) -> Any:
         try:
             data = response.json()
@@ -519,49 +524,32 @@ class AsyncIdeogram:
     def _timeout_for(self, timeout: TimeoutTypes | UseClientDefault) -> TimeoutTypes:
         return self._timeout if isinstance(timeout, UseClientDefault) else timeout
 
-    def _anonymous_request(
-        self, url: str, timeout: TimeoutTypes | UseClientDefault
-    ) -> httpx.Request:
-        """A GET for a link outside the API: no credential header of any kind."""
-        request = self._http.build_request("GET", url, timeout=self._timeout_for(timeout))
-        for name in _CREDENTIAL_HEADERS:
-            request.headers.pop(name, None)
-        return request
+    @functools.cached_property
+    def _downloader(self) -> Downloader:
+        # A download is never billed, so every failure worth retrying is retried.
+        return Downloader(
+            http=self._http,
+            policy=attrs.evolve(self._policy, retry_billed=True),
+            sleep=self._sleep,
+            jitter=self._random.random,
+            user_agent=self._headers["User-Agent"],
+        )
 
     async def _fetch_input(self, url: str, param: str) -> bytes:
         """Download an image input given as a URL, to upload it."""
         try:
-            response = await self._send_anonymous(
-                lambda: self._anonymous_request(url, USE_CLIENT_DEFAULT)
-            )
-        except APIError as exc:
+            return await self._downloader.to_bytes(url, self._timeout)
+        except DownloadError as exc:
             raise IdeogramValidationError(
                 param, url, f"a URL that can be downloaded ({exc})"
             ) from exc
-        return response.content
 
 
-def _transport_failure(request: httpx.Request, exc: httpx.HTTPError) -> tuple[APIError, Outcome]:
-    failure: Failure = next((kind for cls, kind in _FAILURES if isinstance(exc, cls)), "invalid")
-    cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    error = cls(
-        f"{type(exc).__name__} on {request.method} {request.url.path}: {exc}", request=request
-    )
-    error.__cause__ = exc
-    return error, Outcome(failure=failure)
-
-
-def _status_failure(request: httpx.Request, response: httpx.Response) -> tuple[APIError, Outcome]:
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = response.text
-    error = status_error(request, response, body, maybe_billed=False)
-    error.retry_after = parse_retry_after(response.headers)
-    reason = body.get("reject_reason") if isinstance(body, dict) else None
-    outcome = Outcome(
-        status_code=response.status_code,
-        reject_reason=reason if isinstance(reason, str) else None,
-        retry_after=error.retry_after,
-    )
-    return error, outcome
+def _link_of(image: GeneratedImage | ForegroundImage | str) -> str:
+    """The link of an image to download, checked."""
+    url = image.url if isinstance(image, (GeneratedImage, ForegroundImage)) else image
+    if not url:
+        raise IdeogramValidationError("image", image, "an image with a URL (this one is unsafe)")
+    if not is_url(url):
+        raise IdeogramValidationError("image", url, "an http(s) link")
+    return url

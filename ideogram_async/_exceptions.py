@@ -21,14 +21,21 @@
 ``ConfigurationError`` and ``IdeogramValidationError`` are also ``ValueError``. Every
 ``APIError`` says whether the request may have run and been billed (``maybe_billed``), and lists
 the attempts the SDK made (``attempts``) and how long it waited between them (``waited``).
+
+An ``APIError`` never shows the credentials its request carried, whatever the server echoed:
+they are replaced by ``[redacted]`` in its message, ``body``, ``repr`` and every text attribute.
+Its message also hides the signatures of links (``sig=``, ``X-Amz-Signature=``, ...).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from ._redact import redact, redact_text, request_secrets
 
 if TYPE_CHECKING:
     from ._retry import Attempt
@@ -42,6 +49,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConfigurationError",
+    "DownloadError",
     "IdeogramError",
     "IdeogramValidationError",
     "InternalServerError",
@@ -77,16 +85,21 @@ class IdeogramValidationError(IdeogramError, ValueError):
         self.param = param
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{param}={_short(value)} is invalid: {allowed}")
+        # A link given as input keeps its signature on ``value``, not in the text a log shows.
+        super().__init__(redact_text(f"{param}={_short(value)} is invalid: {allowed}"))
 
 
 class APIError(IdeogramError):
     """A request to the API failed.
 
+    The request's credentials (``Api-Key``, a bearer token) are replaced by ``[redacted]`` in
+    ``message``, ``body`` and the text attributes of every subclass, and link signatures in
+    ``message``; the raw exchange stays on ``request`` and ``response``.
+
     Attributes:
         request: The last request sent.
         response: The last response, or ``None`` when none arrived.
-        body: The response body, parsed as JSON where it was JSON, else its text.
+        body: The response body, parsed as JSON where it was JSON, else its text (redacted).
         maybe_billed: ``True`` when the request may have run on the server (and been billed)
             even though no usable answer came back.
         attempts: Every attempt made, in order, with why each failed and the wait after it.
@@ -104,14 +117,20 @@ class APIError(IdeogramError):
         body: Any = None,
         maybe_billed: bool = False,
     ) -> None:
+        self._secrets = request_secrets(request)
+        message = redact_text(message, self._secrets)
         super().__init__(message)
         self.message = message
         self.request = request
         self.response = response
-        self.body = body
+        self.body = self._redact(body)
         self.maybe_billed = maybe_billed
         self.attempts: Sequence[Attempt] = ()
         self.waited = 0.0
+
+    def _redact(self, value: Any) -> Any:
+        """``value`` (text or JSON) without this request's credentials."""
+        return redact(value, self._secrets)
 
     def __str__(self) -> str:
         text = self.message
@@ -133,6 +152,40 @@ class APITimeoutError(APIConnectionError):
 
 class APIResponseParseError(APIError):
     """A response arrived but its body is not what the operation returns."""
+
+
+class DownloadError(APIError):
+    """An image link did not download whole: the image host refused it (an expired link
+    answers 403 or 410), the transfer kept failing, or the image kept arriving incomplete.
+
+    Not an ``APIStatusError``: what an image host answers says nothing about the API key, so
+    a 403 here is never "the key may not use this operation". Its message names the link with
+    its signature redacted; ``url`` keeps the whole link.
+
+    Attributes:
+        url: The link, in full.
+        status_code: The image host's last status, or ``None`` when no answer came or the image
+            was incomplete.
+        expires_at: When the link expires, read from its ``exp``/``expires`` parameter (a Unix
+            time), as an aware UTC datetime; ``None`` when it carries none.
+        body: The host's error body: parsed JSON, else its text (the first 64 KiB).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request,
+        url: str,
+        response: httpx.Response | None = None,
+        body: Any = None,
+        status_code: int | None = None,
+        expires_at: dt.datetime | None = None,
+    ) -> None:
+        super().__init__(message, request=request, response=response, body=body)
+        self.url = url
+        self.status_code = status_code
+        self.expires_at = expires_at
 
 
 class APIStatusError(APIError):
@@ -159,7 +212,7 @@ class APIStatusError(APIError):
             message, request=request, response=response, body=body, maybe_billed=maybe_billed
         )
         self.status_code = response.status_code
-        self.error = _field(body, "error", "message", "detail")
+        self.error = _field(self.body, "error", "message", "detail")
         self.retry_after: float | None = None
 
 

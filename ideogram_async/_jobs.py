@@ -26,6 +26,7 @@ import attrs
 import httpx
 
 from ._exceptions import APIError, APIResponseParseError, IdeogramError, IdeogramValidationError
+from ._failures import status_failure, transport_failure
 from ._retry import decide, parse_retry_after
 from ._v2._notices import read_json
 
@@ -73,7 +74,7 @@ class JobFailedError(APIError):
             maybe_billed=bool(usage_cost_usd_micros),
         )
         self.generation_id = generation_id
-        self.failure_reason = failure_reason
+        self.failure_reason = self._redact(failure_reason)
         self.usage_cost_usd_micros = usage_cost_usd_micros
 
 
@@ -311,8 +312,6 @@ class Jobs:
 
     async def _get(self, generation_id: str) -> tuple[Mapping[str, Any], httpx.Response]:
         """``GET /v2/generations/{id}``, through the limiter, with retries."""
-        from ._client import _status_failure, _transport_failure
-
         client = self._client
         url = f"{client._base_url}/v2/generations/{quote(generation_id, safe='')}"
         number = 0
@@ -325,7 +324,7 @@ class Jobs:
             try:
                 response = await client._http.send(request, follow_redirects=False)
             except httpx.HTTPError as exc:
-                error, outcome = _transport_failure(request, exc)
+                error, outcome = transport_failure(request, exc)
             else:
                 if response.is_success:
                     body = read_json("/v2/generations/{id}", response, maybe_billed=False)
@@ -337,7 +336,7 @@ class Jobs:
                             body=body,
                         )
                     return body, response
-                error, outcome = _status_failure(request, response)
+                error, outcome = status_failure(request, response)
             decision = decide(outcome, number, self._policy, self._random.random())
             if outcome.status_code == 429:
                 self.limiter.pause(decision.delay)

@@ -187,6 +187,9 @@ def _exclusive(params: object, first: str, second: str) -> None:
 _V1_MODELS = frozenset({"V_1", "V_1_TURBO"})
 _NEGATIVE_PROMPT_MODELS = frozenset({"V_1", "V_1_TURBO", "V_2", "V_2_TURBO"})
 _NO_PALETTE_MODELS = frozenset({"V_1", "V_1_TURBO", "V_2A", "V_2A_TURBO"})
+# The spec gives ``resolution`` "for model_version 2.0 only", a text older than 2a: refused for
+# the 1.0 models, left to the server for the 2a ones and AUTO.
+_RESOLUTION_MODELS = "V_2, V_2_TURBO, V_2A or V_2A_TURBO"
 _CUSTOM_MODEL_URI = r"model/[^/\s]+/version/[^/\s]+"
 
 
@@ -204,6 +207,12 @@ def _check_legacy_model(params: Any) -> None:
         )
     if getattr(params, "color_palette", None) is not None and model in _NO_PALETTE_MODELS:
         fail("color_palette", params.color_palette, f"not accepted with model {model}")
+    if getattr(params, "resolution", None) is not None and model in _V1_MODELS:
+        fail(
+            "resolution",
+            params.resolution,
+            f"not accepted with model {model}: only with the 2.0 models ({_RESOLUTION_MODELS})",
+        )
 
 
 def _check_v3_style(params: Any) -> None:

@@ -15,9 +15,10 @@ from ._types import USE_CLIENT_DEFAULT
 
 if TYPE_CHECKING:
     import datetime as dt
+    import os
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
     from pathlib import Path
-    from typing import Any, Literal
+    from typing import IO, Any, Literal
 
     import httpx
     from typing_extensions import Unpack
@@ -161,7 +162,8 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
         timeout: Seconds, an ``httpx.Timeout``, or ``None``; every call may override it.
         max_retries: Retries after a failure that retrying can fix; every call may override it.
         retry_billed: Also retry failures after which the request may have run and been billed
-            (read timeouts, resets, 500, 502, 504). Off by default: such a retry may bill twice.
+            (read timeouts, resets once the whole request was sent, 500, 502, 504). Off by
+            default: such a retry may bill twice.
         initial_backoff: The first backoff in seconds; it doubles per attempt, with jitter.
         max_backoff: The longest backoff in seconds.
         max_retry_after: The longest ``Retry-After`` the client waits; a longer one is raised
@@ -303,17 +305,57 @@ class Ideogram(SyncClient[_AsyncIdeogram]):
         """Download an image from its link, without sending any credential.
 
         Links from Ideogram expire (after about 24 hours): download what you keep. Transient
-        failures are retried (a download is never billed).
+        failures are retried (a download is never billed), and so is an image that arrives
+        incomplete (a PNG without its end, say): what comes back is always the whole image.
+        For large images or many of them, ``download_to`` streams to disk instead.
 
         Args:
             image: A result's image, or its link.
             timeout: This download's timeout; the client's by default.
 
+        Returns:
+            The image's bytes.
+
         Raises:
-            IdeogramValidationError: The image has no URL (it failed the safety check).
-            APIError: The download failed (a 410 or 403 once the link has expired).
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
         """
         return self._run(self._target.download(image=image, timeout=timeout))
+
+    def download_to(
+        self,
+        image: GeneratedImage | ForegroundImage | str,
+        dest: str | os.PathLike[str] | IO[bytes],
+        *,
+        timeout: TimeoutTypes | UseClientDefault = USE_CLIENT_DEFAULT,
+    ) -> int:
+        """Download an image from its link into a file, streaming, without any credential.
+
+        The body goes to disk as it arrives, so memory stays small whatever the image's size.
+        A path is written atomically: into a temporary file in the same folder
+        (``.ideogram-*.part``), synced, then renamed over ``dest``; a download that fails or is
+        cancelled leaves nothing. A file object (opened ``"wb"``) receives the image only once
+        it has arrived whole. Retries and the completeness check are those of ``download``.
+
+        Args:
+            image: A result's image, or its link.
+            dest: The file's path (its folder must exist; a file there is replaced), or a
+                binary file object to write into.
+            timeout: This download's timeout; the client's by default.
+
+        Returns:
+            The image's size in bytes.
+
+        Raises:
+            IdeogramValidationError: The image has no URL (it failed the safety check), or the
+                URL is not an http(s) link.
+            DownloadError: The download failed: the host refused the link (403 or 410 once it
+                has expired), or the retries ran out.
+            OSError: The file cannot be written.
+        """
+        return self._run(self._target.download_to(image=image, dest=dest, timeout=timeout))
 
 
 class Legacy(SyncGroup):

@@ -42,8 +42,8 @@ def make_png(width: int = 4, height: int = 4) -> bytes:
 
 
 PNG = make_png()
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
-WEBP = b"RIFF\x1a\x00\x00\x00WEBPVP8 " + b"\x00" * 14
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16 + b"\xff\xd9"  # ends with EOI
+WEBP = b"RIFF\x16\x00\x00\x00WEBPVP8 " + b"\x00" * 14  # RIFF size: its length - 8
 
 
 def image_response(n: int = 1, **extra: object) -> dict[str, object]:

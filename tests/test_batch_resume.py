@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 import ideogram_async as ia
-from ideogram_async import _batch_files
 from ideogram_async.testing import Emulator
 
 from .test_batch import (
@@ -70,17 +69,17 @@ async def test_a_crash_mid_download_leaves_nothing_and_resumes(
     again from its link and cleans the temporary file, without generating again."""
     emulator = Emulator()
     out, path = tmp_path / "out", tmp_path / "batch.jsonl"
-    real = _batch_files._download_to
+    real = ia.AsyncIdeogram.download_to
 
-    async def dies_half_way(client: ia.AsyncIdeogram, url: str, dest: Path) -> None:
+    async def dies_half_way(client: ia.AsyncIdeogram, url: str, dest: Path) -> int:
         dest.write_bytes(b"\x89PNG\r\n\x1a\n half an image")
         raise Crash("download")
 
-    monkeypatch.setattr(_batch_files, "_download_to", dies_half_way)
+    monkeypatch.setattr(ia.AsyncIdeogram, "download_to", dies_half_way)
     async with emulator_client(emulator) as client:
         await run_until_crash(client, ia.Manifest(path), out)
         assert [name for name in files_in(out) if not name.startswith(".")] == []
-        monkeypatch.setattr(_batch_files, "_download_to", real)
+        monkeypatch.setattr(ia.AsyncIdeogram, "download_to", real)
         report = await ia.Batch(client, PROMPTS, out_dir=out, manifest=path).run()
     assert report.ok
     assert len(files_in(out)) == 3

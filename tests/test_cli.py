@@ -587,6 +587,7 @@ def test_json_describes_every_item(
         "url": f"{LINKS}1.png?sig=x",
         "resolution": "1024x1024",
         "is_image_safe": True,
+        "error": None,
     }
 
 

@@ -3,8 +3,15 @@ lifetime, keeping the key secret, downloads, redirects and what a result carries
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import json
 import logging
-from collections.abc import Callable
+import socket
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -481,14 +488,14 @@ async def test_download_refuses_an_image_without_url(
     assert info.value.param == "image"
 
 
-async def test_download_failure_raises_an_api_error(
+async def test_download_failure_raises_a_download_error(
     client: ia.AsyncIdeogram, respx_mock: respx.MockRouter
 ) -> None:
-    """An expired link's 404 surfaces as ``NotFoundError``, not as bytes of an error page."""
+    """An expired link's 404 surfaces as ``DownloadError``, not as bytes of an error page."""
     respx_mock.get(IMAGE_URL).respond(404, text="expired")
-    with pytest.raises(ia.NotFoundError) as info:
+    with pytest.raises(ia.DownloadError) as info:
         await client.download(IMAGE_URL)
-    assert info.value.body == "expired"
+    assert (info.value.status_code, info.value.body) == (404, "expired")
 
 
 # --- redirects ----------------------------------------------------------------------------------
@@ -548,3 +555,365 @@ async def test_request_id_is_none_without_the_header(
     respx_mock.post(f"{API}/generate").respond(200, json=image_response(1))
     result = await client.legacy.generate(prompt="a fox")
     assert result.request_id is None
+
+
+# --- secrets the server echoes ------------------------------------------------------------------
+
+SIGNED = "https://cdn.example/img.png?exp=1700000000&sig=s3cr3t-sig&X-Amz-Signature=abcdef"
+
+
+def _echo_key_answers(key: str) -> dict[str, httpx.Response]:
+    """Answers that echo ``key`` back, as a careless server or gateway does."""
+    return {
+        "401-json": httpx.Response(401, json={"error": f"Invalid API key: {key}"}),
+        "401-text": httpx.Response(401, text=f"Invalid API key: {key}"),
+        "403-nested": httpx.Response(
+            403, json={"detail": [{"msg": "denied", "input": {"Api-Key": key}}, f"x{key}y"]}
+        ),
+        "500-text": httpx.Response(500, text=f"upstream refused Bearer {key}"),
+        "200-not-json": httpx.Response(200, text=f"<html>key {key} is not allowed</html>"),
+        "200-wrong-shape": httpx.Response(200, json={"data": f"{key}", "created": 0}),
+    }
+
+
+@pytest.mark.parametrize("scheme", ["api-key", "bearer"])
+@pytest.mark.parametrize("answer", list(_echo_key_answers(KEY)))
+async def test_an_echoed_key_is_redacted_from_every_error(
+    respx_mock: respx.MockRouter, scheme: str, answer: str
+) -> None:
+    """Whatever status and body echo the key, no text the error shows or stores contains it."""
+    respx_mock.post(f"{API}/generate").mock(return_value=_echo_key_answers(KEY)[answer])
+    async with ia.AsyncIdeogram(
+        api_key=KEY,
+        auth_scheme=scheme,  # type: ignore[arg-type]
+        max_retries=0,
+    ) as client:
+        with pytest.raises(ia.APIError) as info:
+            await client.legacy.generate(prompt="a fox")
+    err = info.value
+    shown = [str(err), repr(err), err.message, repr(err.body), repr(err.args)]
+    shown.append(repr(getattr(err, "error", None)))
+    assert all(KEY not in text for text in shown), shown
+    assert "[redacted]" in repr(err.body)
+    assert err.response is not None
+    assert KEY in err.response.text
+
+
+async def test_a_short_key_is_redacted_as_a_word_only(respx_mock: respx.MockRouter) -> None:
+    """A key too short to tell from text ("k") is redacted where it stands alone, not in words."""
+    respx_mock.post(f"{API}/generate").respond(401, json={"error": "key k is unknown"})
+    async with ia.AsyncIdeogram(api_key="k", max_retries=0) as client:
+        with pytest.raises(ia.AuthenticationError) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert info.value.error == "key [redacted] is unknown"
+
+
+async def test_a_gateway_credential_in_default_headers_is_redacted(
+    respx_mock: respx.MockRouter,
+) -> None:
+    """A gateway's ``X-Api-Key`` given in ``default_headers`` is kept out of errors too."""
+    gateway_key = "gw-0123456789abcdef"
+    respx_mock.post(f"{API}/generate").respond(403, text=f"no access for {gateway_key}")
+    async with ia.AsyncIdeogram(
+        api_key=KEY, default_headers={"X-Api-Key": gateway_key}, max_retries=0
+    ) as client:
+        with pytest.raises(ia.PermissionDeniedError) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert gateway_key not in str(info.value)
+    assert gateway_key not in repr(info.value.body)
+
+
+async def test_error_messages_hide_link_signatures_but_the_body_keeps_them(
+    respx_mock: respx.MockRouter,
+) -> None:
+    """A link in an error's text loses its signature; the stored body keeps the paid-for link."""
+    respx_mock.post(f"{API}/generate").respond(
+        200, json={"created": 0, "data": [{"url": SIGNED, "seed": "not a number"}]}
+    )
+    async with ia.AsyncIdeogram(api_key=KEY, max_retries=0) as client:
+        with pytest.raises(ia.APIResponseParseError) as info:
+            await client.legacy.generate(prompt="a fox")
+    err = info.value
+    assert "s3cr3t-sig" not in str(err)
+    assert "abcdef" not in repr(err)
+    assert err.body["data"][0]["url"] == SIGNED
+
+
+async def test_debug_log_redacts_signatures_and_tokens_in_urls(
+    respx_mock: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The debug line of a request names its URL with signatures and tokens redacted."""
+    caplog.set_level(logging.DEBUG, logger="ideogram_async")
+    route = respx_mock.get(url__startswith=f"{API}/models").respond(
+        200, json={"models": [], "next_page_token": None}
+    )
+    async with ia.AsyncIdeogram(api_key=KEY) as client:
+        extra = {"token": "tok-secret", "Signature": "sig-secret", "exp": "1700000000"}
+        await client.models.list(extra_body=extra)
+    assert route.called
+    assert "tok-secret" in str(route.calls[0].request.url)
+    lines = [r.getMessage() for r in caplog.records if r.name == "ideogram_async"]
+    assert any("token=[redacted]" in line and "exp=1700000000" in line for line in lines), lines
+    assert "tok-secret" not in caplog.text
+    assert "sig-secret" not in caplog.text
+
+
+# --- what a failure without a response says -----------------------------------------------------
+
+TIMEOUT = httpx.Timeout(180.0, connect=10.0, write=30.0, pool=5.0)
+
+
+def _raising(exc: httpx.RequestError) -> httpx.MockTransport:
+    """A transport whose every request fails with ``exc`` (as httpx raises it: no text)."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        raise type(exc)(str(exc), request=request)
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls", "message"),
+    [
+        (httpx.ReadTimeout(""), ia.APITimeoutError, "read timeout after 180 s on POST /generate"),
+        (httpx.ConnectTimeout(""), ia.APITimeoutError, "connect timeout after 10 s on POST"),
+        (httpx.WriteTimeout(""), ia.APITimeoutError, "write timeout after 30 s on POST /generate"),
+        (httpx.PoolTimeout(""), ia.APITimeoutError, "pool timeout after 5 s on POST /generate"),
+        (
+            httpx.ReadError(""),
+            ia.APIConnectionError,
+            "the connection was closed by the server while reading the response on POST /generate",
+        ),
+        (
+            httpx.WriteError(""),
+            ia.APIConnectionError,
+            "the connection failed while the request was being sent on POST /generate",
+        ),
+        (
+            httpx.RemoteProtocolError(""),
+            ia.APIConnectionError,
+            "the server broke off the response on POST /generate",
+        ),
+        (httpx.ConnectError(""), ia.APIConnectionError, "could not connect to api.ideogram.ai"),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            ia.APIConnectionError,
+            "broke off the response on POST /generate (RemoteProtocolError: Server disconnected",
+        ),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, Exception) else None,
+)
+async def test_a_failure_without_text_still_says_what_happened(
+    exc: httpx.RequestError, cls: type[ia.APIError], message: str
+) -> None:
+    """Timeouts name which one fired and its value; resets say what happened, not an empty text."""
+    async with ia.AsyncIdeogram(
+        api_key=KEY, transport=_raising(exc), timeout=TIMEOUT, max_retries=0
+    ) as client:
+        with pytest.raises(cls) as info:
+            await client.legacy.generate(prompt="a fox")
+    assert message in info.value.message
+    assert info.value.message.endswith(")")  # httpx's name, its text if any
+    assert type(exc).__name__ in info.value.message
+    assert isinstance(info.value.__cause__, type(exc))
+
+
+async def test_a_per_call_timeout_is_the_one_named() -> None:
+    """A call's own timeout, not the client's, is the value the message gives."""
+    transport = _raising(httpx.ReadTimeout(""))
+    async with ia.AsyncIdeogram(api_key=KEY, transport=transport, max_retries=0) as client:
+        with pytest.raises(ia.APITimeoutError, match=r"read timeout after 2\.5 s on POST"):
+            await client.legacy.generate(prompt="a fox", timeout=2.5)
+
+
+@pytest.mark.parametrize(
+    ("exc", "body_sent", "failure"),
+    [
+        (httpx.ReadError(""), False, "write"),
+        (httpx.RemoteProtocolError(""), False, "write"),
+        (httpx.ReadError(""), True, "read"),
+        (httpx.RemoteProtocolError(""), True, "protocol"),
+        (httpx.ReadTimeout(""), False, "read_timeout"),
+        (httpx.ConnectError(""), False, "connect"),
+    ],
+)
+def test_a_reset_is_judged_by_whether_the_body_was_sent(
+    exc: httpx.HTTPError, body_sent: bool, failure: str
+) -> None:
+    """A read error or protocol error before the body was fully sent counts as a failed write."""
+    from ideogram_async._failures import transport_failure
+
+    request = httpx.Request("POST", f"{API}/remix")
+    _, outcome = transport_failure(request, exc, body_sent=body_sent)
+    assert outcome.failure == failure
+
+
+# --- a reset during a large upload --------------------------------------------------------------
+
+BIG_PNG = PNG + b"\0" * (9 * 1024 * 1024)
+"""Larger than any socket buffer on the loopback, so the server can cut the upload short."""
+
+
+def _read_head(conn: socket.socket) -> tuple[bytes, int]:
+    """Read a request's head; return the body bytes read past it and its Content-Length."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("the client closed the connection")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    return rest, length
+
+
+def _reset(conn: socket.socket) -> None:
+    """Close with a TCP reset, as a proxy that gives up on a request does."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+@contextmanager
+def _upload_server(plan: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """A raw HTTP server on 127.0.0.1 acting out ``plan``, one step per connection.
+
+    ``cut``: reset after 64 KiB of the body; ``swallow``: reset after the whole body, with no
+    answer; ``answer``: read the whole body and answer 200 with a generation.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # A small receive window makes the client block mid-body instead of buffering it all.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    listener.settimeout(20)
+    done: list[str] = []
+
+    def serve() -> None:
+        for step in plan:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            conn.settimeout(20)
+            if step != "cut":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+            with conn:
+                received, length = _read_head(conn)
+                if step == "cut":
+                    while len(received) < 65536:
+                        received += conn.recv(65536)
+                    _reset(conn)
+                    done.append(step)
+                    continue
+                while len(received) < length:
+                    chunk = conn.recv(1 << 20)
+                    if not chunk:
+                        break
+                    received += chunk
+                if step == "swallow":
+                    _reset(conn)
+                else:
+                    body = json.dumps(image_response(1)).encode()
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                    )
+                done.append(step)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", done
+    finally:
+        with contextlib.suppress(OSError):
+            listener.shutdown(socket.SHUT_RDWR)  # wakes an accept() still waiting
+        listener.close()
+        thread.join(timeout=20)
+
+
+# httpcore stops iterating httpx's multipart body when the write fails; trio warns when that
+# unfinished generator is collected. It is httpx's to close, not the SDK's (see _collect).
+ABANDONED_BODY = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <async_generator object MultipartStream"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
+def _collect() -> None:
+    """Collect the abandoned body now, so its warning (if any) is this test's, not a later one's."""
+    gc.collect()
+
+
+@ABANDONED_BODY
+async def test_a_reset_mid_upload_is_retried_as_not_sent() -> None:
+    """A reset before the body was fully sent (httpx calls it a read error) is safely retried."""
+    attempts: list[ia.Attempt] = []
+    with _upload_server(["cut", "answer"]) as (url, done):
+        async with ia.AsyncIdeogram(
+            api_key=KEY, base_url=url, sleep=no_sleep, on_retry=attempts.append
+        ) as client:
+            result = await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert len(result.data) == 1
+    assert done == ["cut", "answer"]
+    assert [a.reason for a in attempts] == ["write (nothing was sent)"]
+    _collect()
+
+
+@ABANDONED_BODY
+async def test_a_reset_mid_upload_is_reported_as_not_billed() -> None:
+    """Without retries, a reset mid-upload raises an error that says the request was not sent."""
+    with _upload_server(["cut"]) as (url, done):
+        async with ia.AsyncIdeogram(api_key=KEY, base_url=url, max_retries=0) as client:
+            with pytest.raises(ia.APIConnectionError) as info:
+                await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert done == ["cut"]
+    assert info.value.maybe_billed is False
+    assert "before the request was fully sent on POST /remix" in str(info.value)
+    del info
+    _collect()
+
+
+async def test_a_reset_after_the_whole_upload_may_be_billed() -> None:
+    """A reset once the body was fully sent may follow a run: not retried, marked maybe billed."""
+    with _upload_server(["swallow"]) as (url, done):
+        async with ia.AsyncIdeogram(api_key=KEY, base_url=url, sleep=no_sleep) as client:
+            with pytest.raises(ia.APIConnectionError) as info:
+                await client.legacy.remix(prompt="a fox", image_file=BIG_PNG)
+    assert done == ["swallow"]
+    assert info.value.maybe_billed is True
+    # httpx says ReadError or RemoteProtocolError, as the reset or the close arrives first.
+    (attempt,) = info.value.attempts
+    assert attempt.reason.endswith("after the request was sent")
+
+
+# --- what a client builds -----------------------------------------------------------------------
+
+
+def test_a_client_with_a_transport_builds_no_ssl_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An injected transport brings its own TLS: the client builds no SSL context of its own."""
+    import ssl
+
+    import ideogram_async._client as client_module
+
+    built: list[str] = []
+    real_create = httpx.create_ssl_context
+
+    def default_context() -> ssl.SSLContext:
+        built.append("sdk")
+        return ssl.create_default_context()
+
+    def create(verify: object = True, **kwargs: object) -> ssl.SSLContext:
+        if not isinstance(verify, ssl.SSLContext):
+            built.append("httpx")  # httpx loading a CA bundle itself
+        return real_create(verify=verify, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_module, "_default_ssl_context", default_context)
+    monkeypatch.setattr("httpx._transports.default.create_ssl_context", create)
+    ia.AsyncIdeogram(api_key=KEY, transport=httpx.MockTransport(lambda r: httpx.Response(200)))
+    assert built == []
+    ia.AsyncIdeogram(api_key=KEY)
+    assert built == ["sdk"]

@@ -334,3 +334,65 @@ async def test_a_404_with_the_apis_error_keeps_its_text_without_the_hint(
     with pytest.raises(ia.NotFoundError) as caught:
         await client.models.get("m-1")
     assert str(caught.value) == "404 Not Found from GET /models/m-1: Model not found"
+
+
+# --- redaction ----------------------------------------------------------------------------------
+
+
+class _OwnError(ia.APIError):
+    """A subclass defined elsewhere (as downloads and jobs define theirs)."""
+
+
+@pytest.mark.parametrize("cls", [ia.APIError, ia.APIConnectionError, _OwnError])
+def test_every_api_error_redacts_its_requests_credentials(cls: type[ia.APIError]) -> None:
+    """Any ``APIError`` built from a request hides that request's key in text, body and repr."""
+    request = httpx.Request("POST", GENERATE, headers={"Authorization": f"Bearer {KEY}"})
+    err = cls(
+        f"refused {KEY} at https://x.example/a.png?sig=abc",
+        request=request,
+        body={"echo": [f"Bearer {KEY}"]},
+    )
+    for text in (str(err), repr(err), err.message, repr(err.body)):
+        assert KEY not in text
+    assert err.body == {"echo": ["[redacted]"]}
+    assert "sig=[redacted]" in err.message
+    assert request.headers["Authorization"] == f"Bearer {KEY}"  # what was sent is untouched
+
+
+def test_status_errors_redact_the_servers_error_field() -> None:
+    """``error`` and ``reject_reason`` come from the redacted body, never the raw one."""
+    request = httpx.Request("POST", GENERATE, headers={"Api-Key": KEY})
+    body = {"error": f"key {KEY} is over quota", "reject_reason": f"quota:{KEY}"}
+    response = httpx.Response(402, json=body, request=request)
+    err = ia.PaymentRequiredError("402", request=request, response=response, body=body)
+    assert err.error == "key [redacted] is over quota"
+    assert err.reject_reason == "quota:[redacted]"
+
+
+def test_job_and_body_errors_redact_their_text_attributes() -> None:
+    """``JobFailedError.failure_reason`` and ``ResponseBodyError.error`` hide the key too."""
+    request = httpx.Request("GET", f"{API}/v2/generations/g1", headers={"Api-Key": KEY})
+    response = httpx.Response(200, json={}, request=request)
+    failed = ia.JobFailedError(
+        "g1", f"bad key {KEY}", None, request=request, response=response, body={}
+    )
+    body_error = ia.ResponseBodyError(
+        f"failed: {KEY}",
+        request=request,
+        response=response,
+        body={},
+        reported_status=401,
+        error=f"bad key {KEY}",
+    )
+    assert failed.failure_reason == "bad key [redacted]"
+    assert body_error.error == "bad key [redacted]"
+    assert KEY not in str(failed) + repr(failed) + str(body_error) + repr(body_error)
+
+
+def test_a_validation_error_shows_a_signed_link_without_its_signature() -> None:
+    """A signed link refused as input keeps its signature on ``value`` but not in the text."""
+    link = "https://cdn.example/in.png?exp=1&sig=s3cr3t"
+    err = ia.IdeogramValidationError("image_file", link, f"a URL that can be downloaded ({link})")
+    assert "s3cr3t" not in str(err)
+    assert "s3cr3t" not in repr(err)
+    assert err.value == link

@@ -220,3 +220,11 @@ def test_the_budget_protocol_and_its_state_are_exported() -> None:
     for name in ("Budget", "BudgetState", "InflightBudget"):
         assert name in ia.__all__
         assert getattr(ia, name).__module__ == "ideogram_async._budget"
+
+
+def test_download_error_is_exported_as_an_api_error_but_not_a_status_error() -> None:
+    """``DownloadError`` is public, caught by ``except APIError``, and never taken for the
+    API's own 401/403 (``APIStatusError``)."""
+    assert "DownloadError" in ia.__all__
+    assert issubclass(ia.DownloadError, ia.APIError)
+    assert not issubclass(ia.DownloadError, ia.APIStatusError)

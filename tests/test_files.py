@@ -381,7 +381,8 @@ async def test_a_url_that_cannot_be_fetched_is_refused_without_calling_the_api(
     message = refused(info, "image")
     assert f"{CDN}/gone.png" in message
     assert "a URL that can be downloaded" in message
-    assert isinstance(info.value.__cause__, ia.APIStatusError)
+    assert isinstance(info.value.__cause__, ia.DownloadError)
+    assert info.value.__cause__.status_code == status
     assert download.call_count == 1
     assert len(respx_mock.calls) == 1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -61,7 +60,7 @@ def make_client(transport: httpx.AsyncBaseTransport, time: FakeTime, **kw: Any) 
 
 
 async def test_wait_polls_with_growing_intervals_until_completed() -> None:
-    """wait() polls until completed, each interval longer, and returns the typed result."""
+    """wait() polls until completed, each interval 1.5 times the last, and returns the result."""
     time, sent = FakeTime(), list[httpx.Request]()
     answers = [httpx.Response(200, json=PENDING) for _ in range(4)] + [
         httpx.Response(200, json=DONE)
@@ -73,8 +72,10 @@ async def test_wait_polls_with_growing_intervals_until_completed() -> None:
     assert result.usage_cost_usd_micros == 100_000
     assert [r.url.path for r in sent] == ["/v2/generations/g1"] * 5
     waits = time.sleeps[1:]  # the first is the delay before the first poll
-    assert len(waits) == 4
-    assert all(later > earlier for earlier, later in itertools.pairwise(waits))
+    intervals = [1.0, 1.5, 2.25, 3.375]  # initial_interval, times backoff (1.5) after each
+    assert len(waits) == len(intervals)
+    # Each wait is its interval, give or take the jitter of +-25 %.
+    assert all(0.75 * i <= w <= 1.25 * i for w, i in zip(waits, intervals, strict=True))
 
 
 async def test_a_pending_answers_retry_after_sets_the_next_interval() -> None:

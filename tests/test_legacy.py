@@ -512,6 +512,8 @@ def _cases() -> list[Any]:
             add(method, "negative_prompt", {"model": model, "negative_prompt": "blur"})
         for model in ("V_1", "V_1_TURBO", "V_2A", "V_2A_TURBO"):
             add(method, "color_palette", {"model": model, "color_palette": "PASTEL"})
+        for model in ("V_1", "V_1_TURBO"):  # resolution is for the 2.0 models only
+            add(method, "resolution", {"model": model, "resolution": "RESOLUTION_1024_1024"})
         add(method, "negative_prompt", {"negative_prompt": ""})
         add(method, "prompt", {"prompt": ""})
         add(method, "prompt", {"prompt": "   "})
@@ -530,6 +532,7 @@ def _cases() -> list[Any]:
     add("reframe", "model", {"model": "V_9"})
     for model in ("V_1", "V_1_TURBO"):
         add("reframe", "style_type", {"model": model, "style_type": "AUTO"})
+        add("reframe", "resolution", {"model": model})
     add("describe", "describe_model_version", {"describe_model_version": "V_4"})
     for method in ("remix", "upscale", "edit", "reframe", "describe"):
         add(method, "image_file", {"image_file": None})
@@ -614,7 +617,12 @@ async def test_oversized_image_is_refused_before_sending(
         ("remix", {"model": "V_2_TURBO", "negative_prompt": "blur", "image_weight": 100}),
         ("edit", {"model": "V_2_TURBO"}),
         ("reframe", {"model": "V_2", "style_type": "REALISTIC"}),
-        ("reframe", {"model": "V_1"}),
+        ("reframe", {"model": "V_2A_TURBO"}),
+        *[
+            ("generate", {"model": m, "resolution": "RESOLUTION_1024_1024"})
+            for m in (None, "V_2", "V_2_TURBO", "V_2A", "V_2A_TURBO", "AUTO")
+        ],
+        ("remix", {"model": "V_2", "resolution": "RESOLUTION_1280_720"}),
     ],
 )
 async def test_allowed_model_combinations_are_sent(

@@ -92,6 +92,11 @@ POLICY_TABLE: dict[str, Row] = {
     "pool timeout: retried": Row(failed("pool_timeout"), True, 0.25, False, "nothing was sent"),
     "write error: retried": Row(failed("write"), True, 0.25, False, "nothing was sent"),
     "write timeout: retried": Row(failed("write_timeout"), True, 0.25, False, "nothing was sent"),
+    # A reset before the body was fully sent reaches ``decide`` as a write failure, whatever httpx
+    # called it (tests/test_client.py proves the client classifies it so against a real socket).
+    "reset before the body was fully sent: retried as a write": Row(
+        failed("write"), True, 0.25, False, "nothing was sent"
+    ),
     # No response after the request was sent: it may have run.
     "read timeout: not retried by default": Row(
         failed("read_timeout"), False, 0.25, True, "after the request was sent"

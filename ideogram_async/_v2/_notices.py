@@ -35,7 +35,7 @@ class ResponseBodyError(APIStatusError):
         self, message: str, *, reported_status: int | None, error: str, **kwargs: Any
     ) -> None:
         super().__init__(message, **kwargs)
-        self.error = error
+        self.error = self._redact(error)
         self.reported_status = reported_status
 
 

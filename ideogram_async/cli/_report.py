@@ -28,11 +28,17 @@ def item_json(result: ia.BatchResult) -> dict[str, Any]:
         "key": result.key,
         "files": [str(path) for path in result.files],
         "seeds": [image.seed for image in result.images if image.seed is not None],
-        "images": [image.to_json() for image in result.images],
+        "images": [_image_json(image) for image in result.images],
         "request_id": result.request_ids[0] if result.request_ids else None,
         "cost_usd_micros": result.cost_usd_micros,
         "error": _error_json(result),
     }
+
+
+def _image_json(image: ia.BatchImage) -> dict[str, Any]:
+    """One image, with why it was not saved (its link is kept, to fetch it before it expires)."""
+    error = None if image.error is None else image.error.to_json()
+    return {**image.to_json(), "error": error}
 
 
 def _error_json(result: ia.BatchResult) -> dict[str, Any] | None:
@@ -144,21 +150,21 @@ def print_human(command: str, out_dir: Path, report: ia.BatchReport, manifest: P
     many = command in ("batch", "demo")
     for result in report.results:
         error = result.error
-        if error is None and not result.unsafe:
-            continue
-        if error is not None and error.stage in ("skipped", "interrupted"):
-            continue  # counted in the summary
         where = _where(result) if many else "error"
-        message = (
-            f"{error.type}: {error.message}"
-            if error is not None
-            else f"{result.unsafe} of {len(result.images)} images failed the safety check "
-            "and came without a link"
-        )
-        print(f"ideogram: {where}: {message}", file=sys.stderr)
-        for image in result.images:
-            if image.path is None and image.url is not None and image.error is not None:
-                print(f"  not saved, its link (it expires): {image.url}", file=sys.stderr)
+        if error is not None and error.stage not in ("skipped", "interrupted"):
+            print(f"ideogram: {where}: {error.type}: {error.message}", file=sys.stderr)
+        elif error is None and result.unsafe:
+            print(
+                f"ideogram: {where}: {result.unsafe} of {len(result.images)} images failed the "
+                "safety check and came without a link",
+                file=sys.stderr,
+            )
+        # A paid image not on disk, however that came about: its link, to fetch it in time.
+        unsaved = [image for image in result.images if image.path is None and image.url]
+        if unsaved and (error is None or error.stage in ("skipped", "interrupted")):
+            print(f"ideogram: {where}: {len(unsaved)} images not saved", file=sys.stderr)
+        for image in unsaved:
+            print(f"  not saved, its link (it expires): {image.url}", file=sys.stderr)
     if many or report.interrupted:
         _print_summary(report, out_dir, manifest)
 
