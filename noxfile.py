@@ -51,6 +51,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_request.py", *session.posargs)
     session.run("python", "benchmarks/bench_import.py", *session.posargs)
     session.run("python", "benchmarks/bench_sync.py", *session.posargs)
+    session.run("python", "benchmarks/bench_ratelimit.py", *session.posargs)
 
 
 @nox.session

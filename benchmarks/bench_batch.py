@@ -1,8 +1,9 @@
 """The batch engine against a hand-written httpx + semaphore client, on a loopback server.
 
-The server is the repo's own emulator, served by uvicorn on 127.0.0.1 in a subprocess, with an
-in-flight image limit and 100 ms per generation. Both clients do the same work per item: one
-3.0 generate call, then download and save each image. Scenarios:
+The timing scenarios run against ``loopback.py``'s minimal server (``--server emulator``: the
+repo's emulator under uvicorn, which is slower than the clients on 2 cores), on 127.0.0.1 in a
+subprocess, with an in-flight image limit and 100 ms per generation. Both clients do the same work
+per item: one 3.0 generate call, then download and save each image. Scenarios:
 
 - ``limit10``: 200 one-image prompts, server limit 10; ideal 200 / 10 x 0.1 s = 2.0 s.
 - ``limit5``: the same at server limit 5, the SDK's budget left at its default 10; ideal 4.0 s.
@@ -17,7 +18,7 @@ median kept), so a busy machine slows both. Reported: wall time, ratio to the id
 the SDK to the hand-written client, and 429s answered.
 
     python benchmarks/bench_batch.py [--scenario all|limit10|limit5|multi|memory]
-                                     [--repeat 3] [--check]
+                                     [--repeat 3] [--server minimal|emulator] [--check]
 
 Targets (``--check`` exits 1 past them): limit10 within 1.05x of the ideal and 1.03x of the
 hand-written client with no 429; limit5 within 1.2x of its ideal with at most 10% of requests
@@ -44,6 +45,7 @@ from typing import Any
 
 import anyio
 import httpx
+import loopback
 
 import ideogram_async as ia
 
@@ -136,8 +138,8 @@ class Count:
             self.rate_limited += response.status_code == 429
 
 
-async def run_sdk(url: str, items: list[ia.BatchItem], out: Path, count: Count) -> float:
-    """The engine: ``Batch(...).run()``; wall seconds."""
+async def run_sdk(url: str, items: list[ia.BatchItem], out: Path | None, count: Count) -> float:
+    """The engine: ``Batch(...).run()`` (saving nothing when ``out`` is None); wall seconds."""
     http = httpx.AsyncClient(event_hooks={"response": [count.hook]}, timeout=60)
     async with http, ia.AsyncIdeogram(api_key=KEY, base_url=url, http_client=http) as client:
         started = time.perf_counter()
@@ -149,7 +151,7 @@ async def run_sdk(url: str, items: list[ia.BatchItem], out: Path, count: Count) 
     return wall
 
 
-async def run_raw(url: str, items: list[ia.BatchItem], out: Path, count: Count) -> float:
+async def run_raw(url: str, items: list[ia.BatchItem], out: Path | None, count: Count) -> float:
     """A hand-written client: httpx, a semaphore of 10, retry a 429 after its Retry-After."""
     limiter = anyio.Semaphore(10)
 
@@ -166,6 +168,9 @@ async def run_raw(url: str, items: list[ia.BatchItem], out: Path, count: Count) 
                     break
                 await anyio.sleep(float(response.headers.get("retry-after") or 0.05))
         response.raise_for_status()
+        if out is None:
+            response.json()
+            return
         for number, image in enumerate(response.json()["data"]):
             data = (await client.get(image["url"])).content
             (out / f"{index:03d}-{number}.png").write_bytes(data)
@@ -179,9 +184,12 @@ async def run_raw(url: str, items: list[ia.BatchItem], out: Path, count: Count) 
         return time.perf_counter() - started
 
 
-async def run_raw_saving(url: str, items: list[ia.BatchItem], out: Path, count: Count) -> float:
+async def run_raw_saving(
+    url: str, items: list[ia.BatchItem], out: Path | None, count: Count
+) -> float:
     """Bare httpx for the memory scenario: each item's call and download (``.content``) in one
     slot of a semaphore of 10, so ten images are in memory at most, as the engine's budget."""
+    assert out is not None
     limiter = anyio.Semaphore(10)
 
     async def one(client: httpx.AsyncClient, index: int, item: ia.BatchItem) -> None:
@@ -206,14 +214,16 @@ async def run_raw_saving(url: str, items: list[ia.BatchItem], out: Path, count: 
         return time.perf_counter() - started
 
 
-Runner = Callable[[str, list[ia.BatchItem], Path, Count], Awaitable[float]]
+Runner = Callable[[str, list[ia.BatchItem], Path | None, Count], Awaitable[float]]
 
 
-def measure(runner: Runner, url: str, items: list[ia.BatchItem]) -> tuple[float, Count]:
-    """One run in a fresh output folder: wall seconds and the request counts."""
+def measure(
+    runner: Runner, url: str, items: list[ia.BatchItem], *, save: bool = True
+) -> tuple[float, Count]:
+    """One run in a fresh output folder (none without ``save``): wall seconds, request counts."""
     count = Count()
     with tempfile.TemporaryDirectory() as out:
-        wall = anyio.run(runner, url, items, Path(out), count)
+        wall = anyio.run(runner, url, items, Path(out) if save else None, count)
     return wall, count
 
 
@@ -221,24 +231,31 @@ def measure(runner: Runner, url: str, items: list[ia.BatchItem]) -> tuple[float,
 
 
 def timing(
-    name: str, limit: int, items: list[ia.BatchItem], ideal: float, repeat: int
+    name: str,
+    limit: int,
+    items: list[ia.BatchItem],
+    ideal: float,
+    repeat: int,
+    kind: loopback.ServerKind = "minimal",
+    save: bool = True,
 ) -> dict[str, Any]:
     """Alternate the two clients ``repeat`` times against one server; medians."""
     sdk: list[float] = []
     raw: list[float] = []
     waste: list[float] = []
-    with server(limit) as url:
-        measure(run_sdk, url, items[:10])  # warm both paths up
-        measure(run_raw, url, items[:10])
+    with loopback.server(kind, limit) as url:
+        measure(run_sdk, url, items[:10], save=save)  # warm both paths up
+        measure(run_raw, url, items[:10], save=save)
         for round_ in range(repeat):
             order = [(run_sdk, sdk), (run_raw, raw)]
             for runner, walls in order if round_ % 2 == 0 else order[::-1]:
-                wall, count = measure(runner, url, items)
+                wall, count = measure(runner, url, items, save=save)
                 walls.append(wall)
                 if runner is run_sdk:
                     waste.append(count.rate_limited / max(1, count.requests))
     return {
         "scenario": name,
+        "saving": save,
         "ideal_s": ideal,
         "sdk_s": statistics.median(sdk),
         "raw_s": statistics.median(raw),
@@ -294,16 +311,23 @@ def main() -> int:
         "--scenario", choices=["all", "limit10", "limit5", "multi", "memory"], default="all"
     )
     parser.add_argument("--repeat", type=int, default=3, help="alternating rounds per scenario")
+    parser.add_argument(
+        "--server", choices=["minimal", "emulator"], default="minimal", help="for the timings"
+    )
+    parser.add_argument(
+        "--no-save", action="store_true", help="timings without downloading or saving images"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 past a target")
     args = parser.parse_args()
+    where = {"kind": args.server, "save": not args.no_save}
     chosen = {"limit10", "limit5", "multi", "memory"} if args.scenario == "all" else {args.scenario}
     results = []
     if "limit10" in chosen:
-        results.append(timing("limit10", 10, prompts(200), 2.0, args.repeat))
+        results.append(timing("limit10", 10, prompts(200), 2.0, args.repeat, **where))
     if "limit5" in chosen:
-        results.append(timing("limit5", 5, prompts(200), 4.0, args.repeat))
+        results.append(timing("limit5", 5, prompts(200), 4.0, args.repeat, **where))
     if "multi" in chosen:
-        results.append(timing("multi", 10, prompts(40, 8), 4.0, args.repeat))
+        results.append(timing("multi", 10, prompts(40, 8), 4.0, args.repeat, **where))
     if "memory" in chosen:
         results.append(memory(500, 2 * 2**20))
     failures = []

@@ -15,6 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 import anyio
+import anyio.lowlevel
 import attrs
 
 __all__ = ["Budget", "BudgetState", "InflightBudget"]
@@ -22,7 +23,8 @@ __all__ = ["Budget", "BudgetState", "InflightBudget"]
 logger = logging.getLogger("ideogram_async")
 
 # Growth: one more place after this many full windows (``capacity`` places) of successes
-# while the budget was what held calls back. A limit the server reported is trusted longer.
+# while the budget was what held calls back. A limit the server reported is trusted longer, and
+# so, doubling per refusal, is a limit the server keeps refusing growth past without saying it.
 _WINDOWS_TO_GROW = 4
 _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT = 16
 
@@ -90,6 +92,7 @@ class InflightBudget:
 
     Waiters are served first come, first served, so a large call is not starved by small ones;
     a call for more places than the capacity waits for the whole capacity and runs alone.
+    A holder that hands its places on yields once, so the calls given them send first.
 
     The capacity adapts to the server (additive increase, multiplicative decrease):
 
@@ -98,7 +101,9 @@ class InflightBudget:
       less the refused call's), by at least one place and at most by half;
     - after ``4 * capacity`` places succeeded while calls were queueing for places, it grows by
       one (``16 * capacity`` past a limit the server reported), up to ``max_capacity``; so a
-      budget that shrank recovers when the server's limit rises again.
+      budget that shrank recovers when the server's limit rises again. Each time a place so
+      grown is refused by a 429 without a limit, the next growth waits twice as long (at most
+      ``16 * capacity``); a growth that holds until the next one resets the wait.
 
     A 429 also pauses every holder before it sends: for the ``Retry-After`` the server gave, or
     else for a backoff (``backoff``, doubling per 429 up to ``max_backoff``) that ends early
@@ -142,6 +147,8 @@ class InflightBudget:
         self._sleep = sleep or anyio.sleep
         self._streak = 0
         self._trusted = False  # the capacity came from a limit the server reported
+        self._grew = False  # the capacity last changed by growing
+        self._probes_refused = 0  # growths refused in a row by a 429 without a limit
         self._hard_until = 0.0  # a Retry-After: waited out in full
         self._soft_until = 0.0  # a backoff: ends at the next success
         self._strikes = 0
@@ -210,6 +217,9 @@ class InflightBudget:
             self._capacity = shrunk
             self._trusted = False
             self._reason = f"429 without a limit, with {self._in_use} in flight"
+            if self._grew:  # the place it grew by was one too many: probe less often
+                self._probes_refused += 1
+        self._grew = False
         self._streak = 0
         if self._capacity != old:
             logger.info(
@@ -242,14 +252,23 @@ class InflightBudget:
         if self._capacity >= self._max or not (self._waiters or self._in_use >= self._capacity):
             return
         self._streak += max(1, weight)
-        windows = _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT if self._trusted else _WINDOWS_TO_GROW
+        windows = self._windows_to_grow()
         if self._streak >= windows * self._capacity:
             self._streak = 0
+            if self._grew:  # the last growth held: the server took that place
+                self._probes_refused = 0
+            self._grew = True
             self._capacity += 1
             self._reason = f"grew after {windows * (self._capacity - 1)} places succeeded"
             logger.info("in-flight budget raised to %d images (%s)", self._capacity, self._reason)
             self._wake()
             self._changed()
+
+    def _windows_to_grow(self) -> int:
+        if self._trusted:
+            return _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT
+        doubled = _WINDOWS_TO_GROW << min(self._probes_refused, 8)
+        return min(doubled, _WINDOWS_TO_GROW_PAST_A_REPORTED_LIMIT)
 
     @contextlib.asynccontextmanager
     async def _hold(self, weight: int) -> AsyncIterator[int]:
@@ -259,7 +278,11 @@ class InflightBudget:
             await self._wait_pause()
             yield taken
         finally:
-            self._release(taken)
+            handed_on = self._release(taken)
+        if handed_on:
+            # Let the calls given these places send before this one reads its answer: the
+            # server's places are what limits the rate, the client's CPU is not.
+            await anyio.lowlevel.cancel_shielded_checkpoint()
 
     async def _acquire(self, weight: int) -> int:
         take = min(max(1, weight), self._capacity)
@@ -283,21 +306,25 @@ class InflightBudget:
             raise
         return waiter.granted
 
-    def _release(self, taken: int) -> None:
+    def _release(self, taken: int) -> bool:
         self._in_use -= taken
-        self._wake()
+        woken = self._wake()
         self._changed()
+        return woken
 
-    def _wake(self) -> None:
+    def _wake(self) -> bool:
+        woken = False
         while self._waiters:
             waiter = self._waiters[0]
             take = min(waiter.weight, self._capacity)
             if self._in_use + take > self._capacity:
-                return
+                break
             self._waiters.popleft()
             self._in_use += take
             waiter.granted = take
             waiter.event.set()
+            woken = True
+        return woken
 
     async def _wait_pause(self) -> None:
         while (remaining := max(self._hard_until, self._soft_until) - self._clock()) > 0:

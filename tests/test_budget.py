@@ -398,6 +398,39 @@ async def test_the_capacity_grows_back_slowly_after_sustained_success() -> None:
     assert budget.capacity == 8  # never past max_capacity
 
 
+async def refuse_growth(budget: InflightBudget) -> None:
+    """The server refuses the place the budget grew by, with a 429 that reports no limit."""
+    taken = await budget._acquire(budget.capacity)
+    await budget.rate_limited(limit=None, retry_after=0)
+    budget._release(taken)
+
+
+async def test_each_refused_growth_doubles_the_wait_for_the_next() -> None:
+    """Growth past an unreported limit the server refuses is tried half as often each time."""
+    budget = InflightBudget(10)
+    await budget._acquire(10)
+    for _ in range(5):  # five of ten refused: the server admits 5
+        await budget.rate_limited(limit=None, retry_after=0)
+        budget._release(1)
+    budget._release(5)
+    waits = []
+    for _ in range(4):
+        assert budget.capacity == 5
+        successes = 0
+        while budget.capacity == 5:
+            await grow(budget, 1)
+            successes += 1
+        waits.append(successes)
+        await refuse_growth(budget)
+    assert waits == [20, 40, 80, 80]  # 4, 8, 16 windows of 5, then no slower
+    await grow(budget, 80)
+    assert budget.capacity == 6
+    await grow(budget, 96)  # the growth to 6 held: the wait starts again from 4 windows
+    assert budget.capacity == 7
+    await grow(budget, 28)
+    assert budget.capacity == 8
+
+
 async def test_idle_capacity_does_not_grow() -> None:
     """Successes while places are free and nobody waits prove nothing: no growth."""
     budget = InflightBudget(8)
@@ -420,6 +453,26 @@ async def test_a_budget_recovers_when_the_servers_limit_rises() -> None:
     assert budget.capacity == 5
     await grow(budget, 1)
     assert budget.capacity == 6
+
+
+# trio runs the tasks ready at once in an order it varies on purpose; asyncio runs them in turn.
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_a_holder_lets_the_call_it_hands_its_places_to_go_first(anyio_backend: str) -> None:
+    """Leaving ``hold`` with a call waiting yields, so that call sends before this one goes on."""
+    budget = InflightBudget(1)
+    order = []
+
+    async def waiting_call() -> None:
+        async with budget.hold(1):
+            order.append("the waiting call sends")
+
+    async with anyio.create_task_group() as tg:
+        async with budget.hold(1):
+            tg.start_soon(waiting_call)
+            while not budget.state.waiting:
+                await anyio.lowlevel.checkpoint()
+        order.append("the call that held the place reads its answer")
+    assert order == ["the waiting call sends", "the call that held the place reads its answer"]
 
 
 async def test_growth_lets_queued_calls_in() -> None:

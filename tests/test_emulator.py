@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import io
 import socket
@@ -20,6 +21,7 @@ import pytest
 import ideogram_async as ia
 from ideogram_async.testing import UNSAFE_IMAGE, UNSAFE_PROMPT, Emulator, pytest_plugin
 from ideogram_async.testing.__main__ import INSTALL_HINT, main
+from ideogram_async.testing._png import render
 
 from .conftest import JPEG, PNG, WEBP, make_png
 
@@ -137,6 +139,27 @@ IMAGE_OPERATIONS: list[tuple[str, Call]] = [
     ("images.remove_background", lambda c: c.images.remove_background(image=WEBP)),
     ("images.edit", lambda c: c.images.edit(prompt="make it blue", images=[PNG, JPEG])),
 ]
+
+
+@pytest.mark.parametrize(
+    ("key", "transparent", "digest"),
+    [
+        ("golden 1", False, "5fafe3220be24129"),  # diagonal stripes
+        ("golden 1", True, "2ae51f9e0b99e88e"),
+        ("golden 0", False, "066b44dedbb5c0c7"),  # checks
+        ("golden 0", True, "f4df696d8921be4f"),
+        ("golden 6", False, "4a9b62b5b46b14bb"),  # rings
+        ("golden 6", True, "3a62d030383c7908"),
+        ("golden 2", False, "bcc70e73f282328e"),  # horizontal bands
+        ("golden 2", True, "50c3e7e5ff6e6960"),
+    ],
+)
+def test_pictures_keep_their_bytes_across_versions(
+    key: str, transparent: bool, digest: str
+) -> None:
+    """A prompt and seed give the same PNG bytes as in earlier versions, in every pattern."""
+    png = render(key, 7, 64, 36, transparent=transparent)
+    assert hashlib.sha256(png).hexdigest()[:16] == digest
 
 
 @pytest.mark.parametrize(("name", "call"), IMAGE_OPERATIONS, ids=[n for n, _ in IMAGE_OPERATIONS])
@@ -498,6 +521,35 @@ async def test_running_generations_hold_their_images_in_flight() -> None:
     assert (emu.stats.inflight_images, emu.stats.rate_limited) == (0, 1)
 
 
+GATEWAY_429 = {
+    "error": {"message": "Too many requests, please retry later", "type": "upstream_error"}
+}
+
+
+async def test_a_hidden_limit_answers_a_gateways_429() -> None:
+    """With ``announce_limit=False`` the 429 names no reason, no limit and no Retry-After."""
+    emu = Emulator(inflight_limit=2, announce_limit=False)
+    async with emu.client(rate_limit_timeout=0) as client:
+        with pytest.raises(ia.RateLimitError) as caught:
+            await client.v3.generate(prompt="x", num_images=3)
+    assert caught.value.body == GATEWAY_429
+    assert (caught.value.reject_reason, caught.value.max_inflight_requests) == (None, None)
+    assert "retry-after" not in caught.value.response.headers
+    assert (emu.stats.rate_limited, emu.stats.images_generated) == (1, 0)
+
+
+async def test_the_client_waits_out_a_gateways_429_and_shrinks_its_budget() -> None:
+    """A gateway's 429 means "wait" to the SDK: the call is retried and the budget shrinks."""
+    emu = Emulator(announce_limit=False)
+    time = VirtualTime()
+    async with emu.client(sleep=time.sleep, clock=time.clock, max_retries=0) as client:
+        emu.fail_next(429)
+        result = await client.v3.generate(prompt="x")
+        assert client.inflight_budget.capacity == 5
+    assert result.data
+    assert [r.status for r in emu.requests] == [429, 200]
+
+
 # --- injected faults ------------------------------------------------------------------------------
 
 
@@ -721,6 +773,24 @@ def test_command_line_prints_the_url(
     assert isinstance(app, Emulator)
     assert app.route_prefix == "/ideogram"
     assert f"http://127.0.0.1:{port}/ideogram " in capsys.readouterr().out
+
+
+async def test_command_line_hide_limit_serves_gateway_429s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--hide-limit`` serves an emulator whose in-flight 429s are a gateway's."""
+    uvicorn = pytest.importorskip("uvicorn")
+    served: list[Any] = []
+
+    def run(self: Any, sockets: list[socket.socket]) -> None:
+        served.append(self.config.app)
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["--port", "0", "--inflight-limit", "1", "--hide-limit"]) == 0
+    (app,) = served
+    async with app.client(rate_limit_timeout=0) as client:
+        with pytest.raises(ia.RateLimitError) as caught:
+            await client.v3.generate(prompt="x", num_images=2)
+    assert caught.value.body == GATEWAY_429
 
 
 async def test_serves_generate_and_download_over_tcp_with_uvicorn() -> None:

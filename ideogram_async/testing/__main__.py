@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8000, help="default: 8000; 0 picks one")
     parser.add_argument("--api-key", help="the only key accepted (default: any key)")
     parser.add_argument("--inflight-limit", type=int, default=10, help="default: 10 images")
+    parser.add_argument(
+        "--hide-limit",
+        action="store_true",
+        help="answer a 429 as gateways do, without reject_reason or the limit",
+    )
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per generation")
     parser.add_argument("--link-ttl", type=float, default=86400.0, help="seconds a link lives")
     parser.add_argument("--route-prefix", default="", help='e.g. "/ideogram", as gateways')
@@ -41,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         emulator = Emulator(
             api_key=args.api_key,
             inflight_limit=args.inflight_limit,
+            announce_limit=not args.hide_limit,
             latency=args.latency,
             link_ttl=args.link_ttl,
             route_prefix=args.route_prefix,

@@ -18,7 +18,7 @@ from ._custom import CustomOps
 from ._generate import OPERATIONS, ImageOps, OpSpec
 from ._http import HTTPError, Incoming, Reply, json_reply
 from ._multipart import FilePart, read_body
-from ._store import IMAGE_ROUTE, EmulatorStats, Settings, Store
+from ._store import GATEWAY_429_BODY, IMAGE_ROUTE, EmulatorStats, Settings, Store
 from ._v2 import V2Emulator
 from ._webhooks import JWKS_ROUTE, WebhookSender
 
@@ -126,6 +126,9 @@ class Emulator:
             ``Api-Key`` or ``Authorization: Bearer``.
         inflight_limit: Images in flight (the sum of ``num_images`` of running calls) past which
             a call is refused with 429.
+        announce_limit: Whether that 429 says why and what the limit is, as Ideogram's does
+            (``reject_reason``, ``max_inflight_requests``). ``False`` answers as relay gateways
+            do: ``{"error": {"message": ..., "type": "upstream_error"}}``, nothing more.
         latency: Seconds each generation takes (``anyio.sleep``).
         link_ttl: Seconds an image link stays valid.
         route_prefix: A path every route sits under, as on gateways (``"/ideogram"``).
@@ -142,6 +145,7 @@ class Emulator:
         *,
         api_key: str | None = None,
         inflight_limit: int = 10,
+        announce_limit: bool = True,
         latency: float = 0.0,
         link_ttl: float = 86400.0,
         route_prefix: str = "",
@@ -155,6 +159,7 @@ class Emulator:
         self._settings = Settings(
             api_key=api_key,
             inflight_limit=inflight_limit,
+            announce_limit=announce_limit,
             latency=latency,
             link_ttl=link_ttl,
             route_prefix=f"/{prefix}" if prefix else "",
@@ -219,8 +224,8 @@ class Emulator:
         Args:
             status: The status for ``mode="status"``.
             count: How many requests fail.
-            body: The JSON body for ``mode="status"``; default ``{"error": ...}`` (with the
-                in-flight fields for a 429).
+            body: The JSON body for ``mode="status"``; default ``{"error": ...}`` (a 429 gets
+                the body of the in-flight limit, a gateway's without ``announce_limit``).
             mode: ``status`` answers ``status`` with ``body``; ``reset`` drops the connection
                 mid-response; ``malformed`` answers 200 with a body that is not JSON; ``slow``
                 waits ``delay`` seconds, then answers as usual.
@@ -366,6 +371,8 @@ class Emulator:
     def _fault_body(self, fault: _Fault) -> dict[str, Any]:
         if fault.body is not None:
             return fault.body
+        if fault.status == 429 and not self._settings.announce_limit:
+            return GATEWAY_429_BODY
         if fault.status == 429:
             return {
                 "error": "Emulated rate limit: too many images in flight",

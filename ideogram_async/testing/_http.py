@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-__all__ = ["HTTPError", "Incoming", "Reply", "json_reply"]
+__all__ = ["BodyError", "HTTPError", "Incoming", "Reply", "json_reply"]
 
 
 @attrs.frozen
@@ -65,3 +65,15 @@ class HTTPError(Exception):
     def reply(self) -> Reply:
         """The response that reports this error."""
         return json_reply({"error": self.message, **self.extra}, self.status)
+
+
+class BodyError(HTTPError):
+    """An error status with a body of another shape (a gateway's, say), sent as given."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(status, json.dumps(body))
+        self.body = body
+
+    def reply(self) -> Reply:
+        """The response that reports this error: ``body`` as it is."""
+        return json_reply(self.body, self.status)

@@ -43,27 +43,32 @@ def render(key: str, seed: int, width: int, height: int, *, transparent: bool = 
     A transparent picture keeps an opaque disc in the middle and clears the rest.
     """
     digest = hashlib.sha256(f"{key}\x00{seed}".encode()).digest()
-    palette = [tuple(digest[i : i + 3]) for i in (0, 3, 6)]
+    colours = [digest[i : i + 3] for i in (0, 3, 6)]
     pattern = digest[9] % 4
     bands = 2 + digest[10] % 6
+    # Per column and per row once: this runs for every image the emulator makes.
+    us = [x / width for x in range(width)]
+    across = [(u - 0.5) ** 2 for u in us]
+    columns = [int(u * bands) for u in us]
     rows = []
     for y in range(height):
-        row = bytearray()
-        for x in range(width):
-            u, v = x / width, y / height
-            if pattern == 0:  # diagonal stripes
-                index = int((u + v) * bands) % 3
-            elif pattern == 1:  # checks
-                index = (int(u * bands) + int(v * bands)) % 2 * 2
-            elif pattern == 2:  # rings
-                index = int((((u - 0.5) ** 2 + (v - 0.5) ** 2) ** 0.5) * bands * 2) % 3
-            else:  # horizontal bands
-                index = int(v * bands) % 3
-            row += bytes(palette[index])
-            if transparent:
-                inside = (u - 0.5) ** 2 + (v - 0.5) ** 2 <= 0.16
-                row.append(255 if inside else 0)
-        rows.append(bytes(row))
+        v = y / height
+        down = (v - 0.5) ** 2
+        if pattern == 0:  # diagonal stripes
+            indices = [int((u + v) * bands) % 3 for u in us]
+        elif pattern == 1:  # checks
+            band = int(v * bands)
+            indices = [(column + band) % 2 * 2 for column in columns]
+        elif pattern == 2:  # rings
+            indices = [int(((a + down) ** 0.5) * bands * 2) % 3 for a in across]
+        else:  # horizontal bands
+            indices = [int(v * bands) % 3] * width
+        if transparent:
+            opaque = [a + down <= 0.16 for a in across]
+            pixels = zip(indices, opaque, strict=True)
+            rows.append(b"".join([colours[i] + (b"\xff" if o else b"\x00") for i, o in pixels]))
+        else:
+            rows.append(b"".join([colours[i] for i in indices]))
     return encode(width, height, rows, alpha=transparent)
 
 

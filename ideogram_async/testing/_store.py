@@ -10,17 +10,24 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
-from ._http import HTTPError
+from ._http import BodyError, HTTPError
 
-__all__ = ["EmulatorStats", "Settings", "Store", "StoredImage"]
+__all__ = ["GATEWAY_429_BODY", "EmulatorStats", "Settings", "Store", "StoredImage"]
 
 IMAGE_ROUTE = re.compile(r"/images/(?P<id>[A-Za-z0-9_-]+)\.(?P<ext>png|jpg|webp)")
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 _PRUNE_EVERY = 256
+
+GATEWAY_429_BODY: dict[str, Any] = {
+    "error": {"message": "Too many requests, please retry later", "type": "upstream_error"}
+}
+"""A relay gateway's 429 (OpenAI's error shape): no ``reject_reason``, no limit, no
+``Retry-After``."""
 
 
 @attrs.define
@@ -46,6 +53,7 @@ class Settings:
 
     api_key: str | None
     inflight_limit: int
+    announce_limit: bool
     latency: float
     link_ttl: float
     route_prefix: str
@@ -138,10 +146,13 @@ class Store:
         """Hold ``images`` places while generating; a 429 when they would pass the limit.
 
         Raises:
-            HTTPError: 429 with ``reject_reason`` ``inflight_limit``, as Ideogram sends it.
+            HTTPError: 429 with ``reject_reason`` ``inflight_limit``, as Ideogram sends it; or,
+                with ``announce_limit`` off, a gateway's 429 that names neither reason nor limit.
         """
         limit = self._settings.inflight_limit
         if self._stats.inflight_images + images > limit:
+            if not self._settings.announce_limit:
+                raise BodyError(429, GATEWAY_429_BODY)
             raise HTTPError(
                 429,
                 f"Too many images in flight: {self._stats.inflight_images} running and {images} "
