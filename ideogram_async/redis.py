@@ -63,6 +63,7 @@ REDIS_URL_ENV: Final = "IDEOGRAM_REDIS_URL"
 logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
+_MAX_ASKS: Final = 100  # tickets sent in one script call, at most
 _KEYS = (
     "state",
     "leases",
@@ -113,6 +114,19 @@ class _Waiter:
 
     def __lt__(self, other: _Waiter) -> bool:
         return self.seq < other.seq
+
+
+class _Ask:
+    """A ticket of this process to enqueue or refresh, sent with the others asking at once."""
+
+    __slots__ = ("answer", "args", "error", "sent", "wake")
+
+    def __init__(self, ticket: str, weight: int, seq: int) -> None:
+        self.args = (ticket, weight, seq)
+        self.answer: tuple[int, int, int, int, int] | None = None  # places, epoch, pause, seq,
+        self.error: BaseException | None = None  # and ms to the next lease expiry (-1: none)
+        self.sent = False
+        self.wake = anyio.Event()  # set when answered, or when it is its turn to send the asks
 
 
 class RedisBudget:
@@ -205,6 +219,8 @@ class RedisBudget:
         self._down_until = float("-inf")
         self._pause_ms = 0
         self._waiters: list[_Waiter] = []
+        self._asks: list[_Ask] = []
+        self._asking = False
         self._scripts = {
             script: redis.register_script(getattr(_redis_lua, script))
             for script in _redis_lua.__all__
@@ -442,21 +458,19 @@ class RedisBudget:
 
     async def _acquire(self, weight: int) -> _Lease:
         ticket = f"{self._owner}:{uuid.uuid4().hex}"
-        acquire = ("ACQUIRE", ticket, weight, self._lease_ms, self._claim_ms)
-        ticket_ms = self._ticket_ms
         waiter: _Waiter | None = None
         try:
-            reply = await self._run(*acquire, 0, ticket_ms)
-            if reply[0]:
-                return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
+            places, epoch, pause, seq, next_ms = await self._ask(ticket, weight, 0)
+            if places:
+                return _Lease(ticket, places, epoch, pause=pause)
             # This process's tickets are granted in the order of their places in the queue,
             # so only its first waiter blocks on Redis; the others wait for their turn here.
-            waiter = _Waiter(int(reply[9]), self._prefix + "wake:" + ticket)
+            waiter = _Waiter(seq, self._prefix + "wake:" + ticket)
             bisect.insort(self._waiters, waiter)
             while True:
                 # The timeout refreshes the ticket (a waiter that stops refreshing leaves the
                 # queue), purges expired leases, and covers a lost wake-up.
-                next_expiry = int(reply[7]) / 1000 if int(reply[7]) >= 0 else self._poll
+                next_expiry = next_ms / 1000 if next_ms >= 0 else self._poll
                 block = min(self._poll, max(0.01, next_expiry + 0.005))
                 if self._waiters[0] is waiter:
                     popped = await self._call(
@@ -465,19 +479,17 @@ class RedisBudget:
                     if popped:
                         value = popped[1]
                         text = value.decode() if isinstance(value, bytes) else value
-                        places, epoch, pause = text.split(":")
-                        return _Lease(
-                            ticket, int(places), int(epoch), pause=int(pause), claimed=False
-                        )
+                        granted, epoch, pause = map(int, text.split(":"))
+                        return _Lease(ticket, granted, epoch, pause=pause, claimed=False)
                 else:
                     with anyio.move_on_after(block):
                         await waiter.turn.wait()
                     if waiter.turn.is_set():
                         waiter.turn = anyio.Event()  # a newer ticket may come first again
                         continue  # now first: its grant may be on its list already
-                reply = await self._run(*acquire, waiter.seq, ticket_ms)
-                if reply[0]:
-                    return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
+                places, epoch, pause, _, next_ms = await self._ask(ticket, weight, waiter.seq)
+                if places:
+                    return _Lease(ticket, places, epoch, pause=pause)
         except BaseException:
             # Cancelled or failed: leave the queue, or give back places granted meanwhile.
             with anyio.CancelScope(shield=True), contextlib.suppress(RedisBudgetError):
@@ -489,6 +501,74 @@ class RedisBudget:
                 self._waiters.remove(waiter)
                 if first and self._waiters:
                     self._waiters[0].turn.set()
+
+    async def _ask(self, ticket: str, weight: int, seq: int) -> tuple[int, int, int, int, int]:
+        """Enqueue (or refresh) a ticket; return its places (0: queued), epoch, pause, place in
+        the queue and the ms to the next lease expiry.
+
+        The tickets of every call that asks while another ask is on its way go together in
+        the next script call: a burst of calls costs a round trip or two, not one (and one
+        connection) each.
+        """
+        ask = _Ask(ticket, weight, seq)
+        self._asks.append(ask)
+        try:
+            while ask.answer is None:
+                if isinstance(ask.error, RedisBudgetError):
+                    # One error for many calls: each raises its own.
+                    raise RedisBudgetError(*ask.error.args) from ask.error.__cause__
+                if ask.error is not None:
+                    raise ask.error
+                if self._asking:
+                    await ask.wake.wait()
+                    ask.wake = anyio.Event()
+                else:
+                    await self._send_asks()
+            return ask.answer
+        except BaseException:
+            if not ask.sent:
+                self._asks.remove(ask)
+            else:
+                # On its way: wait for it (the sender is shielded and bounded by the timeout),
+                # so that the caller's release reaches Redis after the ticket.
+                with anyio.CancelScope(shield=True):
+                    while ask.answer is None and ask.error is None:
+                        await ask.wake.wait()
+                        ask.wake = anyio.Event()
+            raise
+        finally:
+            if not self._asking and self._asks:
+                self._asks[0].wake.set()  # the next ask in line sends the asks
+
+    async def _send_asks(self) -> None:
+        self._asking = True
+        try:
+            # Shielded: the asks of other calls ride on it.
+            with anyio.CancelScope(shield=True):
+                # Let the calls started at the same moment as this one ask too.
+                await anyio.lowlevel.cancel_shielded_checkpoint()
+                batch = self._asks[:_MAX_ASKS]
+                del self._asks[:_MAX_ASKS]
+                args: list[str | int] = []
+                for ask in batch:
+                    ask.sent = True
+                    args.extend(ask.args)
+                try:
+                    reply = await self._run(
+                        "ACQUIRE", self._lease_ms, self._claim_ms, self._ticket_ms, *args
+                    )
+                    answers = [int(value) for value in reply[10]]
+                    pause, next_ms = int(reply[2]), int(reply[7])
+                    for i, ask in enumerate(batch):
+                        places, epoch, seq = answers[3 * i : 3 * i + 3]
+                        ask.answer = (places, epoch, pause, seq, next_ms)
+                except Exception as exc:
+                    for ask in batch:
+                        ask.error = exc
+                for ask in batch:
+                    ask.wake.set()
+        finally:
+            self._asking = False
 
     async def _wait_pause(self, pause: int) -> None:
         while pause > 0:

@@ -213,6 +213,73 @@ async def test_a_cancelled_waiter_leaves_the_queue(budgets: list[RedisBudget]) -
     assert (await a.fetch_state()).in_use == 0
 
 
+def count_acquires(budget: RedisBudget, gate: anyio.Event | None = None) -> list[int]:
+    """Count the budget's ACQUIRE script calls (each a round trip), each held until ``gate``."""
+    sent: list[int] = []
+    script = budget._scripts["ACQUIRE"]
+
+    async def counted(keys: list[str], args: list[Any]) -> Any:
+        sent.append((len(args) - 5) // 3)  # the tickets it carries
+        if gate is not None:
+            await gate.wait()
+        return await script(keys, args)
+
+    budget._scripts["ACQUIRE"] = counted  # type: ignore[assignment]
+    return sent
+
+
+async def test_a_burst_of_calls_asks_together_in_order(make: Factory) -> None:
+    """Forty calls started at once in one process enqueue in one round trip, served in order."""
+    budget = make(max_capacity=4)
+    sent = count_acquires(budget)
+    served: list[int] = []
+
+    async def call(i: int) -> None:
+        async with budget.hold(1):
+            served.append(i)
+            await anyio.sleep(0.005)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            for i in range(40):
+                tg.start_soon(call, i)
+    assert sent == [40]
+    assert served == list(range(40))
+    assert (await budget.fetch_state()).in_use == 0
+
+
+async def test_a_call_cancelled_while_its_ticket_is_on_its_way_leaves_nothing(
+    budgets: list[RedisBudget],
+) -> None:
+    """A call cancelled while its ticket is being sent (or before) leaves no ticket or places."""
+    a, b, _ = budgets
+    gate = anyio.Event()
+    sent = count_acquires(b, gate)
+    async with a.hold(4):
+        async with anyio.create_task_group() as tg:
+            scopes = [anyio.CancelScope() for _ in range(3)]
+
+            async def call(scope: anyio.CancelScope) -> None:
+                with scope:
+                    async with b.hold(1):
+                        pass  # pragma: no cover
+
+            tg.start_soon(call, scopes[0])
+            tg.start_soon(call, scopes[1])  # rides on the first call's ask
+            while not sent:
+                await anyio.sleep(0)
+            tg.start_soon(call, scopes[2])  # waits for the next ask
+            await anyio.sleep(0.05)
+            for scope in scopes:
+                scope.cancel()
+            await anyio.sleep(0.05)  # a release sent now would overtake the ticket
+            gate.set()
+        state = await a.fetch_state()
+        assert (state.waiting, state.in_use) == (0, 4)
+    assert sent == [2]
+    assert (await a.fetch_state()).in_use == 0
+
+
 async def test_a_lease_is_renewed_while_its_call_runs(make: Factory) -> None:
     """A call that runs for several lease times keeps its places: the lease is renewed."""
     holder, other = make(lease_time=0.3), make(lease_time=0.3)
