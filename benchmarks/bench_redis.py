@@ -4,10 +4,14 @@ A loopback HTTP server admits ``--limit`` (10) images in flight for the whole or
 answers each generation after ``--latency`` (100 ms); past the limit it answers 429 with
 ``max_inflight_requests``, as Ideogram does. ``--processes`` (4) worker processes each send
 ``--prompts`` (50) one-image generations at once, started together once every worker is
-ready, so start-up is not timed. In the same run:
+ready, so start-up is not timed: ready means warmed up by one call (connections open, the first
+call's one-off work done), as the raw httpx baseline warms up. In the same run:
 
 - **shared**: every worker's client takes ``RedisBudget(max_capacity=limit)`` on one name;
-- **local**: every worker's client has its own default budget of ``limit`` (as without Redis).
+- **local**: every worker's client has its own default budget of ``limit`` (as without Redis);
+- **raw httpx, 3+3+2+2**: raw httpx in every worker, the limit split between them by hand
+  (semaphores of 3, 3, 2 and 2). No 429s, but the workers with 2 places take 25 rounds for
+  their 50 prompts: 2.5 s by construction, what a static split costs.
 
 Reported per scenario: the wall from "go" to the last worker done, its ratio to the ideal
 (``processes * prompts * latency / limit``, 2.0 s), and the share of requests answered 429.
@@ -141,9 +145,17 @@ def serve(app: LimitedServer) -> tuple[uvicorn.Server, str]:
 async def work(
     base_url: str, redis_url: str, name: str, prompts: int, lease: float, owner: str
 ) -> None:
-    """One worker: ``prompts`` concurrent one-image generations, after "go" on stdin."""
+    """One worker: ``prompts`` concurrent one-image generations, after "go" on stdin.
+
+    ``redis_url`` is ``-`` for a local budget, ``raw:N`` for raw httpx with a semaphore of N.
+    One warm-up call before "ready" opens the connections and builds what the first call of
+    a process builds (the raw httpx baseline warms up the same way).
+    """
     import ideogram_async as ia
 
+    if redis_url.startswith("raw:"):
+        await work_raw(base_url, prompts, int(redis_url[4:]))
+        return
     budget = None
     if redis_url != "-":
         from ideogram_async.redis import RedisBudget
@@ -155,8 +167,8 @@ async def work(
             lease_time=lease,
             owner=owner,
         )
-        await budget.fetch_state()  # connect before "go"
     async with ia.AsyncIdeogram(api_key="bench", base_url=base_url, budget=budget) as client:
+        await client.legacy.generate(prompt="warm-up", num_images=1)
         print("ready", flush=True)
         await anyio.to_thread.run_sync(sys.stdin.readline)
         ok = failed = 0
@@ -174,6 +186,29 @@ async def work(
                 tg.start_soon(one, i)
         done = time.time()  # the parent's clock is the same machine's
     print(json.dumps({"ok": ok, "failed": failed, "done": done}), flush=True)
+
+
+async def work_raw(base_url: str, prompts: int, slots: int) -> None:
+    """A worker of the split baseline: raw httpx, its own semaphore of ``slots``, no 429s."""
+    import httpx
+
+    body = {"image_request": {"prompt": "p", "num_images": 1}}
+    semaphore = anyio.Semaphore(slots)
+    limits = httpx.Limits(max_connections=slots, max_keepalive_connections=slots)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits) as http:
+        await http.post("/generate", json=body)
+        print("ready", flush=True)
+        await anyio.to_thread.run_sync(sys.stdin.readline)
+
+        async def one() -> None:
+            async with semaphore:
+                (await http.post("/generate", json=body, headers={"Api-Key": "k"})).json()
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(prompts):
+                tg.start_soon(one)
+        done = time.time()
+    print(json.dumps({"ok": prompts, "failed": 0, "done": done}), flush=True)
 
 
 async def raw(base_url: str, prompts: int, limit: int) -> float:
@@ -200,25 +235,38 @@ async def raw(base_url: str, prompts: int, limit: int) -> float:
 # --- the scenarios -------------------------------------------------------------------------------
 
 
+def split(limit: int, processes: int) -> list[int]:
+    """``limit`` places split as evenly as can be: 10 over 4 is 3, 3, 2, 2."""
+    return [limit // processes + (i < limit % processes) for i in range(processes)]
+
+
 def start_workers(
-    args: argparse.Namespace, base_url: str, redis_url: str, name: str, lease: float
+    args: argparse.Namespace,
+    app: LimitedServer,
+    base_url: str,
+    budgets: list[str],
+    name: str,
+    lease: float,
 ) -> list[subprocess.Popen[str]]:
-    command = [sys.executable, __file__, "--worker", base_url, redis_url, name]
+    """Start one worker per entry of ``budgets`` (a Redis URL, ``-`` or ``raw:N``); wait until
+    each is ready (warmed up), then zero the server's counts."""
+    command = [sys.executable, __file__, "--worker", base_url]
     workers = [
         subprocess.Popen(
-            [*command, str(args.prompts), str(lease), f"worker{i}"],
+            [*command, budget, name, str(args.prompts), str(lease), f"worker{i}"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
         )
-        for i in range(args.processes)
+        for i, budget in enumerate(budgets)
     ]
     for process in workers:
         assert process.stdout is not None
         line = process.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeError(f"a worker failed to start: {line!r}")
+    app.reset()  # the warm-up calls are not counted
     return workers
 
 
@@ -240,10 +288,10 @@ def finish(workers: list[subprocess.Popen[str]]) -> list[dict[str, Any] | None]:
 
 
 def scenario(
-    args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
+    args: argparse.Namespace, app: LimitedServer, base_url: str, budgets: list[str]
 ) -> dict[str, Any]:
-    app.reset()
-    workers = start_workers(args, base_url, redis_url, f"bench-{uuid.uuid4().hex[:8]}", 30.0)
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    workers = start_workers(args, app, base_url, budgets, name, 30.0)
     try:
         start = go(workers)
         results = finish(workers)
@@ -298,9 +346,8 @@ async def kill_holder(redis_url: str, name: str, pid: int) -> tuple[int, float]:
 def killed(
     args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
 ) -> dict[str, Any]:
-    app.reset()
     name = f"bench-kill-{uuid.uuid4().hex[:8]}"
-    workers = start_workers(args, base_url, redis_url, name, args.lease)
+    workers = start_workers(args, app, base_url, [redis_url] * args.processes, name, args.lease)
     try:
         go(workers)
         time.sleep(args.kill_after)
@@ -345,8 +392,10 @@ def main() -> None:
         with start_redis_server(binary) as redis_url:
             app.reset()
             baseline = anyio.run(raw, base_url, args.processes * args.prompts, args.limit)
-            shared = scenario(args, app, base_url, redis_url)
-            local = scenario(args, app, base_url, "-")
+            shared = scenario(args, app, base_url, [redis_url] * args.processes)
+            local = scenario(args, app, base_url, ["-"] * args.processes)
+            slots = split(args.limit, args.processes)
+            static = scenario(args, app, base_url, [f"raw:{n}" for n in slots])
             kill = killed(args, app, base_url, redis_url)
     finally:
         server.should_exit = True
@@ -359,7 +408,12 @@ def main() -> None:
     print(f"{'budget':<22}{'wall':>8}{'x ideal':>9}{'requests':>10}{'429s':>7}{'wasted':>8}"
           f"{'peak':>6}{'failed':>8}")  # fmt: skip
     print(f"{'raw httpx, 1 process':<22}{baseline:>7.2f}s{baseline / ideal:>8.2f}x")
-    for label, row in (("shared (RedisBudget)", shared), ("local (4 x 10)", local)):
+    rows = (
+        ("shared (RedisBudget)", shared),
+        (f"local ({args.processes} x {args.limit})", local),
+        ("raw httpx, " + "+".join(map(str, slots)), static),
+    )
+    for label, row in rows:
         print(
             f"{label:<22}{row['wall']:>7.2f}s{row['ratio']:>8.2f}x{row['requests']:>10}"
             f"{row['rejected']:>7}{row['wasted']:>7.1%}{row['peak']:>6}{row['failed']:>8}"
@@ -368,6 +422,7 @@ def main() -> None:
         f"shared / raw httpx in one process: {shared['wall'] / baseline:.2f}x "
         "(the machine's own overhead cancels out)"
     )
+    print(f"load average at the end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     print(
         f"killed worker: {kill['dead_places']} places held at the kill came back "
         f"{kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other workers "
