@@ -16,7 +16,8 @@ holder renews it every third of that while its call runs, so a process killed wi
 arrival, across processes. A grant is pushed to the waiter's own Redis list; the first
 waiter of each process blocks on it (``BLPOP``), the others wait in the process for their
 turn, all with a timeout as a fallback, so a lost wake-up delays a waiter by at most a third
-of ``lease_time``.
+of ``lease_time``. The calls of a process that ask at the same moment send their tickets
+together, in one script call (``_redis_asks``).
 
 This module runs on asyncio only: redis-py's asyncio API cannot run under trio. Using a
 ``RedisBudget`` under trio raises ``ConfigurationError`` at once.
@@ -43,6 +44,7 @@ import sniffio
 from . import _redis_lua
 from ._budget import Budget, BudgetState
 from ._exceptions import ConfigurationError, IdeogramError
+from ._redis_asks import Answer, Asks, Ticket
 
 try:
     import redis.asyncio as aioredis
@@ -63,7 +65,6 @@ REDIS_URL_ENV: Final = "IDEOGRAM_REDIS_URL"
 logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
-_MAX_ASKS: Final = 100  # tickets sent in one script call, at most
 _KEYS = (
     "state",
     "leases",
@@ -114,19 +115,6 @@ class _Waiter:
 
     def __lt__(self, other: _Waiter) -> bool:
         return self.seq < other.seq
-
-
-class _Ask:
-    """A ticket of this process to enqueue or refresh, sent with the others asking at once."""
-
-    __slots__ = ("answer", "args", "error", "sent", "wake")
-
-    def __init__(self, ticket: str, weight: int, seq: int) -> None:
-        self.args = (ticket, weight, seq)
-        self.answer: tuple[int, int, int, int, int] | None = None  # places, epoch, pause, seq,
-        self.error: BaseException | None = None  # and ms to the next lease expiry (-1: none)
-        self.sent = False
-        self.wake = anyio.Event()  # set when answered, or when it is its turn to send the asks
 
 
 class RedisBudget:
@@ -219,8 +207,7 @@ class RedisBudget:
         self._down_until = float("-inf")
         self._pause_ms = 0
         self._waiters: list[_Waiter] = []
-        self._asks: list[_Ask] = []
-        self._asking = False
+        self._asks = Asks(self._send_tickets)
         self._scripts = {
             script: redis.register_script(getattr(_redis_lua, script))
             for script in _redis_lua.__all__
@@ -502,73 +489,25 @@ class RedisBudget:
                 if first and self._waiters:
                     self._waiters[0].turn.set()
 
-    async def _ask(self, ticket: str, weight: int, seq: int) -> tuple[int, int, int, int, int]:
-        """Enqueue (or refresh) a ticket; return its places (0: queued), epoch, pause, place in
-        the queue and the ms to the next lease expiry.
-
-        The tickets of every call that asks while another ask is on its way go together in
-        the next script call: a burst of calls costs a round trip or two, not one (and one
-        connection) each.
-        """
-        ask = _Ask(ticket, weight, seq)
-        self._asks.append(ask)
+    async def _ask(self, ticket: str, weight: int, seq: int) -> Answer:
+        """Enqueue or refresh a ticket, with the other calls of this process asking meanwhile."""
         try:
-            while ask.answer is None:
-                if isinstance(ask.error, RedisBudgetError):
-                    # One error for many calls: each raises its own.
-                    raise RedisBudgetError(*ask.error.args) from ask.error.__cause__
-                if ask.error is not None:
-                    raise ask.error
-                if self._asking:
-                    await ask.wake.wait()
-                    ask.wake = anyio.Event()
-                else:
-                    await self._send_asks()
-            return ask.answer
-        except BaseException:
-            if not ask.sent:
-                self._asks.remove(ask)
-            else:
-                # On its way: wait for it (the sender is shielded and bounded by the timeout),
-                # so that the caller's release reaches Redis after the ticket.
-                with anyio.CancelScope(shield=True):
-                    while ask.answer is None and ask.error is None:
-                        await ask.wake.wait()
-                        ask.wake = anyio.Event()
-            raise
-        finally:
-            if not self._asking and self._asks:
-                self._asks[0].wake.set()  # the next ask in line sends the asks
+            return await self._asks.ask((ticket, weight, seq))
+        except RedisBudgetError as exc:
+            # One failure for the whole batch: each call raises its own.
+            raise RedisBudgetError(*exc.args) from exc.__cause__
 
-    async def _send_asks(self) -> None:
-        self._asking = True
-        try:
-            # Shielded: the asks of other calls ride on it.
-            with anyio.CancelScope(shield=True):
-                # Let the calls started at the same moment as this one ask too.
-                await anyio.lowlevel.cancel_shielded_checkpoint()
-                batch = self._asks[:_MAX_ASKS]
-                del self._asks[:_MAX_ASKS]
-                args: list[str | int] = []
-                for ask in batch:
-                    ask.sent = True
-                    args.extend(ask.args)
-                try:
-                    reply = await self._run(
-                        "ACQUIRE", self._lease_ms, self._claim_ms, self._ticket_ms, *args
-                    )
-                    answers = [int(value) for value in reply[10]]
-                    pause, next_ms = int(reply[2]), int(reply[7])
-                    for i, ask in enumerate(batch):
-                        places, epoch, seq = answers[3 * i : 3 * i + 3]
-                        ask.answer = (places, epoch, pause, seq, next_ms)
-                except Exception as exc:
-                    for ask in batch:
-                        ask.error = exc
-                for ask in batch:
-                    ask.wake.set()
-        finally:
-            self._asking = False
+    async def _send_tickets(self, tickets: list[Ticket]) -> list[Answer]:
+        args: list[str | int] = [self._lease_ms, self._claim_ms, self._ticket_ms]
+        for ticket in tickets:
+            args.extend(ticket)
+        reply = await self._run("ACQUIRE", *args)
+        pause, next_ms = int(reply[2]), int(reply[7])
+        granted = [int(value) for value in reply[10]]  # places, epoch, place in the queue
+        return [
+            (granted[i], granted[i + 1], pause, granted[i + 2], next_ms)
+            for i in range(0, len(granted), 3)
+        ]
 
     async def _wait_pause(self, pause: int) -> None:
         while pause > 0:

@@ -545,6 +545,28 @@ async def test_an_unreachable_redis_is_a_clear_error(make: Factory) -> None:
     assert "hunter2" not in str(info.value)
 
 
+async def test_every_call_of_a_burst_raises_its_own_error(make: Factory) -> None:
+    """When Redis fails, each call whose ticket went in the failed script call raises it."""
+    budget = make(f"redis://127.0.0.1:{closed_port()}/0")
+    sent = count_acquires(budget)
+    errors: list[BaseException] = []
+
+    async def call() -> None:
+        try:
+            async with budget.hold(1):
+                pass  # pragma: no cover
+        except RedisBudgetError as exc:
+            errors.append(exc)
+
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(call)
+    assert sent == [5]
+    assert len({id(error) for error in errors}) == 5
+    assert all("127.0.0.1" in str(error) for error in errors)
+
+
 async def test_a_hung_redis_times_out(make: Factory, silent_server: int) -> None:
     """A server that never answers fails the call after ``timeout``, instead of hanging."""
     budget = make(f"redis://127.0.0.1:{silent_server}/0", timeout=0.3, lease_time=0.6)
