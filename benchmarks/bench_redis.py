@@ -19,11 +19,12 @@ Reported per scenario: the wall from "go" to the last worker done, its ratio to 
 (``processes * prompts * latency / limit``, 2.0 s), and the share of requests answered 429.
 
 Then **killed**: the shared scenario again with ``--lease`` (1 s) leases, and one worker killed
-with SIGKILL ``--kill-after`` (0.5 s) after "go" (as soon after as it holds places). The others
-must finish every prompt, and the dead worker's places must come back within the lease. Each
-worker names itself in its lease ids (``owner=``), so the script reads the dead worker's places
-from Redis at the kill and polls until none is counted any more (places granted after the
-kill to its dead waiters included).
+with SIGKILL ``--kill-after`` (0.5 s) after "go": the first that holds places and still has
+calls queued (else the first that holds places; a worker whose burst was queued first may be
+done by then). The others must finish every prompt, and the dead worker's places must come
+back within the lease. Each worker names itself in its lease ids (``owner=``), so the script
+reads the dead worker's places from Redis at the kill and polls until none is counted any more
+(places granted after the kill to its dead waiters included).
 
 The raw httpx line is one process sending every prompt through one semaphore of ``limit``:
 the best any coordination can do on this machine, measured in the same run.
@@ -321,33 +322,49 @@ def scenario(
     }
 
 
-async def kill_holder(redis_url: str, name: str, pid: int) -> tuple[int, float]:
-    """Kill ``worker0`` once it holds places; return them and when (after the kill) they were
-    no longer counted."""
+async def kill_holder(redis_url: str, name: str, pids: list[int]) -> tuple[int, bool, int, float]:
+    """Kill a worker that holds places, preferably with calls still queued; return which,
+    whether it had calls queued, its places, and when (after the kill) they were no longer
+    counted."""
     import redis.asyncio as aioredis
 
     probe = aioredis.Redis.from_url(redis_url)
     prefix = f"ideogram-async:budget:{{{name}}}:"
 
-    async def held() -> list[bytes]:
-        # worker0's unexpired leases by the server's clock: what the budget counts.
+    async def held(worker: int) -> list[bytes]:
+        # The worker's unexpired leases by the server's clock: what the budget counts.
         seconds, micros = await probe.time()
         now = seconds * 1000 + micros // 1000
         leases = await probe.zrangebyscore(prefix + "leases", now, "+inf")
-        return [b for b in leases if isinstance(b, bytes) and b.startswith(b"worker0:")]
+        mine = b"worker%d:" % worker
+        return [b for b in leases if isinstance(b, bytes) and b.startswith(mine)]
 
-    while not (dead := await held()):
-        await anyio.sleep(0.005)
-    os.kill(pid, signal.SIGKILL)
+    async def queued(worker: int) -> bool:
+        tickets = await probe.zrange(prefix + "queue", 0, -1)
+        mine = b"worker%d:" % worker
+        return any(isinstance(b, bytes) and b.startswith(mine) for b in tickets)
+
+    # A worker must hold places mid-run; one with calls queued is waited for up to 0.5 s.
+    patience = time.perf_counter() + 0.5
+    with anyio.fail_after(10):
+        while True:
+            holding = [i for i in range(len(pids)) if await held(i)]
+            waiting = [i for i in holding if await queued(i)]
+            if waiting or (holding and time.perf_counter() > patience):
+                break
+            await anyio.sleep(0.005)
+    victim = (waiting or holding)[0]
+    dead = await held(victim)
+    os.kill(pids[victim], signal.SIGKILL)
     killed_at = time.perf_counter()
     places = 0
     for lease in dead:
         places += int(await probe.hget(prefix + "weights", lease) or 0)
-    while await held():
+    while await held(victim):
         await anyio.sleep(0.005)
     gone = time.perf_counter() - killed_at
     await probe.aclose()
-    return places, gone
+    return victim, bool(waiting), places, gone
 
 
 def killed(
@@ -360,15 +377,17 @@ def killed(
     try:
         go(workers)
         time.sleep(args.kill_after)
-        places, gone = anyio.run(kill_holder, redis_url, name, workers[0].pid)
+        pids = [process.pid for process in workers]
+        victim, queued, places, gone = anyio.run(kill_holder, redis_url, name, pids)
         results = finish(workers)
     finally:
         for process in workers:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    survivors = results[1:]
+    survivors = results[:victim] + results[victim + 1 :]
     return {
+        "victim": f"worker{victim}" + (", calls still queued" if queued else ""),
         "dead_places": places,
         "returned_after": gone,
         "survivors_ok": sum(r["ok"] for r in survivors if r),
@@ -437,9 +456,9 @@ def main() -> None:
         f"{' + '.join(f'{n} places for {k} prompts' for n, k in shares)})"
     )
     print(
-        f"killed worker: {kill['dead_places']} places held at the kill came back "
-        f"{kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other workers "
-        f"finished {kill['survivors_ok']}/{kill['survivors_expected']} prompts, "
+        f"killed worker ({kill['victim']}): {kill['dead_places']} places held at the kill "
+        f"came back {kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other "
+        f"workers finished {kill['survivors_ok']}/{kill['survivors_expected']} prompts, "
         f"{kill['survivors_failed']} failed"
     )
     print(f"load average at the end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
