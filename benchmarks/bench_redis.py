@@ -4,20 +4,27 @@ A loopback HTTP server admits ``--limit`` (10) images in flight for the whole or
 answers each generation after ``--latency`` (100 ms); past the limit it answers 429 with
 ``max_inflight_requests``, as Ideogram does. ``--processes`` (4) worker processes each send
 ``--prompts`` (50) one-image generations at once, started together once every worker is
-ready, so start-up is not timed. In the same run:
+ready, so start-up is not timed: ready means warmed up by one call (connections open, the first
+call's one-off work done), as the raw httpx baseline warms up. In the same run:
 
 - **shared**: every worker's client takes ``RedisBudget(max_capacity=limit)`` on one name;
-- **local**: every worker's client has its own default budget of ``limit`` (as without Redis).
+- **local**: every worker's client has its own default budget of ``limit`` (as without Redis);
+- **raw httpx, split**: the best four processes can do without talking to each other: raw
+  httpx in every worker, the limit and the prompts split by hand so that every worker needs
+  the same number of rounds (3, 3, 2 and 2 places for 60, 60, 40 and 40 prompts). Its ideal
+  is the same 2.0 s; what it loses is this machine running four processes at once, so the
+  shared budget's wall over it is the cost of coordinating through Redis.
 
 Reported per scenario: the wall from "go" to the last worker done, its ratio to the ideal
 (``processes * prompts * latency / limit``, 2.0 s), and the share of requests answered 429.
 
 Then **killed**: the shared scenario again with ``--lease`` (1 s) leases, and one worker killed
-with SIGKILL ``--kill-after`` (0.5 s) after "go" (as soon after as it holds places). The others
-must finish every prompt, and the dead worker's places must come back within the lease. Each
-worker names itself in its lease ids (``owner=``), so the script reads the dead worker's places
-from Redis at the kill and polls until none is counted any more (places granted after the
-kill to its dead waiters included).
+with SIGKILL ``--kill-after`` (0.5 s) after "go": the first that holds places and still has
+calls queued (else the first that holds places; a worker whose burst was queued first may be
+done by then). The others must finish every prompt, and the dead worker's places must come
+back within the lease. Each worker names itself in its lease ids (``owner=``), so the script
+reads the dead worker's places from Redis at the kill and polls until none is counted any more
+(places granted after the kill to its dead waiters included).
 
 The raw httpx line is one process sending every prompt through one semaphore of ``limit``:
 the best any coordination can do on this machine, measured in the same run.
@@ -141,9 +148,17 @@ def serve(app: LimitedServer) -> tuple[uvicorn.Server, str]:
 async def work(
     base_url: str, redis_url: str, name: str, prompts: int, lease: float, owner: str
 ) -> None:
-    """One worker: ``prompts`` concurrent one-image generations, after "go" on stdin."""
+    """One worker: ``prompts`` concurrent one-image generations, after "go" on stdin.
+
+    ``redis_url`` is ``-`` for a local budget, ``raw:N`` for raw httpx with a semaphore of N.
+    One warm-up call before "ready" opens the connections and builds what the first call of
+    a process builds (the raw httpx baseline warms up the same way).
+    """
     import ideogram_async as ia
 
+    if redis_url.startswith("raw:"):
+        await work_raw(base_url, prompts, int(redis_url[4:]))
+        return
     budget = None
     if redis_url != "-":
         from ideogram_async.redis import RedisBudget
@@ -155,8 +170,8 @@ async def work(
             lease_time=lease,
             owner=owner,
         )
-        await budget.fetch_state()  # connect before "go"
     async with ia.AsyncIdeogram(api_key="bench", base_url=base_url, budget=budget) as client:
+        await client.legacy.generate(prompt="warm-up", num_images=1)
         print("ready", flush=True)
         await anyio.to_thread.run_sync(sys.stdin.readline)
         ok = failed = 0
@@ -174,6 +189,29 @@ async def work(
                 tg.start_soon(one, i)
         done = time.time()  # the parent's clock is the same machine's
     print(json.dumps({"ok": ok, "failed": failed, "done": done}), flush=True)
+
+
+async def work_raw(base_url: str, prompts: int, slots: int) -> None:
+    """A worker of the split baseline: raw httpx, its own semaphore of ``slots``, no 429s."""
+    import httpx
+
+    body = {"image_request": {"prompt": "p", "num_images": 1}}
+    semaphore = anyio.Semaphore(slots)
+    limits = httpx.Limits(max_connections=slots, max_keepalive_connections=slots)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits) as http:
+        await http.post("/generate", json=body)
+        print("ready", flush=True)
+        await anyio.to_thread.run_sync(sys.stdin.readline)
+
+        async def one() -> None:
+            async with semaphore:
+                (await http.post("/generate", json=body, headers={"Api-Key": "k"})).json()
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(prompts):
+                tg.start_soon(one)
+        done = time.time()
+    print(json.dumps({"ok": prompts, "failed": 0, "done": done}), flush=True)
 
 
 async def raw(base_url: str, prompts: int, limit: int) -> float:
@@ -200,25 +238,43 @@ async def raw(base_url: str, prompts: int, limit: int) -> float:
 # --- the scenarios -------------------------------------------------------------------------------
 
 
+def split(limit: int, processes: int, prompts: int) -> list[tuple[int, int]]:
+    """Places and prompts for each worker of a split by hand: ``limit`` places as evenly as can
+    be (10 over 4: 3, 3, 2, 2) and the prompts in proportion (200: 60, 60, 40, 40), so that
+    every worker needs the same number of rounds."""
+    places = [limit // processes + (i < limit % processes) for i in range(processes)]
+    shares = [prompts * n // limit for n in places]
+    shares[0] += prompts - sum(shares)
+    return list(zip(places, shares, strict=True))
+
+
 def start_workers(
-    args: argparse.Namespace, base_url: str, redis_url: str, name: str, lease: float
+    args: argparse.Namespace,
+    app: LimitedServer,
+    base_url: str,
+    budgets: list[tuple[str, int]],
+    name: str,
+    lease: float,
 ) -> list[subprocess.Popen[str]]:
-    command = [sys.executable, __file__, "--worker", base_url, redis_url, name]
+    """Start one worker per entry of ``budgets`` (a Redis URL, ``-`` or ``raw:N``, and its
+    prompts); wait until each is ready (warmed up), then zero the server's counts."""
+    command = [sys.executable, __file__, "--worker", base_url]
     workers = [
         subprocess.Popen(
-            [*command, str(args.prompts), str(lease), f"worker{i}"],
+            [*command, budget, name, str(prompts), str(lease), f"worker{i}"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
         )
-        for i in range(args.processes)
+        for i, (budget, prompts) in enumerate(budgets)
     ]
     for process in workers:
         assert process.stdout is not None
         line = process.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeError(f"a worker failed to start: {line!r}")
+    app.reset()  # the warm-up calls are not counted
     return workers
 
 
@@ -240,10 +296,10 @@ def finish(workers: list[subprocess.Popen[str]]) -> list[dict[str, Any] | None]:
 
 
 def scenario(
-    args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
+    args: argparse.Namespace, app: LimitedServer, base_url: str, budgets: list[tuple[str, int]]
 ) -> dict[str, Any]:
-    app.reset()
-    workers = start_workers(args, base_url, redis_url, f"bench-{uuid.uuid4().hex[:8]}", 30.0)
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    workers = start_workers(args, app, base_url, budgets, name, 30.0)
     try:
         start = go(workers)
         results = finish(workers)
@@ -262,57 +318,76 @@ def scenario(
         "rejected": app.rejected,
         "wasted": app.rejected / max(1, app.requests),
         "peak": app.peak,
-        "failed": sum(r["failed"] if r else args.prompts for r in results),
+        "failed": sum(r["failed"] if r else n for r, (_, n) in zip(results, budgets, strict=True)),
     }
 
 
-async def kill_holder(redis_url: str, name: str, pid: int) -> tuple[int, float]:
-    """Kill ``worker0`` once it holds places; return them and when (after the kill) they were
-    no longer counted."""
+async def kill_holder(redis_url: str, name: str, pids: list[int]) -> tuple[int, bool, int, float]:
+    """Kill a worker that holds places, preferably with calls still queued; return which,
+    whether it had calls queued, its places, and when (after the kill) they were no longer
+    counted."""
     import redis.asyncio as aioredis
 
     probe = aioredis.Redis.from_url(redis_url)
     prefix = f"ideogram-async:budget:{{{name}}}:"
 
-    async def held() -> list[bytes]:
-        # worker0's unexpired leases by the server's clock: what the budget counts.
+    async def held(worker: int) -> list[bytes]:
+        # The worker's unexpired leases by the server's clock: what the budget counts.
         seconds, micros = await probe.time()
         now = seconds * 1000 + micros // 1000
         leases = await probe.zrangebyscore(prefix + "leases", now, "+inf")
-        return [b for b in leases if isinstance(b, bytes) and b.startswith(b"worker0:")]
+        mine = b"worker%d:" % worker
+        return [b for b in leases if isinstance(b, bytes) and b.startswith(mine)]
 
-    while not (dead := await held()):
-        await anyio.sleep(0.005)
-    os.kill(pid, signal.SIGKILL)
+    async def queued(worker: int) -> bool:
+        tickets = await probe.zrange(prefix + "queue", 0, -1)
+        mine = b"worker%d:" % worker
+        return any(isinstance(b, bytes) and b.startswith(mine) for b in tickets)
+
+    # A worker must hold places mid-run; one with calls queued is waited for up to 0.5 s.
+    patience = time.perf_counter() + 0.5
+    with anyio.fail_after(10):
+        while True:
+            holding = [i for i in range(len(pids)) if await held(i)]
+            waiting = [i for i in holding if await queued(i)]
+            if waiting or (holding and time.perf_counter() > patience):
+                break
+            await anyio.sleep(0.005)
+    victim = (waiting or holding)[0]
+    dead = await held(victim)
+    os.kill(pids[victim], signal.SIGKILL)
     killed_at = time.perf_counter()
     places = 0
     for lease in dead:
         places += int(await probe.hget(prefix + "weights", lease) or 0)
-    while await held():
+    while await held(victim):
         await anyio.sleep(0.005)
     gone = time.perf_counter() - killed_at
     await probe.aclose()
-    return places, gone
+    return victim, bool(waiting), places, gone
 
 
 def killed(
     args: argparse.Namespace, app: LimitedServer, base_url: str, redis_url: str
 ) -> dict[str, Any]:
-    app.reset()
     name = f"bench-kill-{uuid.uuid4().hex[:8]}"
-    workers = start_workers(args, base_url, redis_url, name, args.lease)
+    workers = start_workers(
+        args, app, base_url, [(redis_url, args.prompts)] * args.processes, name, args.lease
+    )
     try:
         go(workers)
         time.sleep(args.kill_after)
-        places, gone = anyio.run(kill_holder, redis_url, name, workers[0].pid)
+        pids = [process.pid for process in workers]
+        victim, queued, places, gone = anyio.run(kill_holder, redis_url, name, pids)
         results = finish(workers)
     finally:
         for process in workers:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    survivors = results[1:]
+    survivors = results[:victim] + results[victim + 1 :]
     return {
+        "victim": f"worker{victim}" + (", calls still queued" if queued else ""),
         "dead_places": places,
         "returned_after": gone,
         "survivors_ok": sum(r["ok"] for r in survivors if r),
@@ -345,8 +420,10 @@ def main() -> None:
         with start_redis_server(binary) as redis_url:
             app.reset()
             baseline = anyio.run(raw, base_url, args.processes * args.prompts, args.limit)
-            shared = scenario(args, app, base_url, redis_url)
-            local = scenario(args, app, base_url, "-")
+            shared = scenario(args, app, base_url, [(redis_url, args.prompts)] * args.processes)
+            local = scenario(args, app, base_url, [("-", args.prompts)] * args.processes)
+            shares = split(args.limit, args.processes, args.processes * args.prompts)
+            static = scenario(args, app, base_url, [(f"raw:{n}", k) for n, k in shares])
             kill = killed(args, app, base_url, redis_url)
     finally:
         server.should_exit = True
@@ -359,7 +436,12 @@ def main() -> None:
     print(f"{'budget':<22}{'wall':>8}{'x ideal':>9}{'requests':>10}{'429s':>7}{'wasted':>8}"
           f"{'peak':>6}{'failed':>8}")  # fmt: skip
     print(f"{'raw httpx, 1 process':<22}{baseline:>7.2f}s{baseline / ideal:>8.2f}x")
-    for label, row in (("shared (RedisBudget)", shared), ("local (4 x 10)", local)):
+    rows = (
+        ("shared (RedisBudget)", shared),
+        (f"local ({args.processes} x {args.limit})", local),
+        ("raw httpx, split", static),
+    )
+    for label, row in rows:
         print(
             f"{label:<22}{row['wall']:>7.2f}s{row['ratio']:>8.2f}x{row['requests']:>10}"
             f"{row['rejected']:>7}{row['wasted']:>7.1%}{row['peak']:>6}{row['failed']:>8}"
@@ -369,11 +451,17 @@ def main() -> None:
         "(the machine's own overhead cancels out)"
     )
     print(
-        f"killed worker: {kill['dead_places']} places held at the kill came back "
-        f"{kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other workers "
-        f"finished {kill['survivors_ok']}/{kill['survivors_expected']} prompts, "
+        f"shared / raw httpx split by hand over {args.processes} processes: "
+        f"{shared['wall'] / static['wall']:.2f}x (the split: "
+        f"{' + '.join(f'{n} places for {k} prompts' for n, k in shares)})"
+    )
+    print(
+        f"killed worker ({kill['victim']}): {kill['dead_places']} places held at the kill "
+        f"came back {kill['returned_after']:.2f} s after it (lease {args.lease:g} s); the other "
+        f"workers finished {kill['survivors_ok']}/{kill['survivors_expected']} prompts, "
         f"{kill['survivors_failed']} failed"
     )
+    print(f"load average at the end: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     if args.check:
         bad = [
             shared["ratio"] > 1.1,

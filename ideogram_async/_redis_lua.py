@@ -129,32 +129,50 @@ end
 ACQUIRE = (
     _COMMON
     + """
--- ARGV 3 ticket, 4 weight, 5 lease ms, 6 claim ms, 7 the ticket's place in the queue (0 for a
--- new ticket), 8 ticket ms (how long the ticket lasts unrefreshed). Enqueue the ticket,
--- refresh its expiry, serve the queue; called again on timeouts until granted (a grant found
+-- ARGV 3 lease ms, 4 claim ms, 5 ticket ms (how long a ticket lasts unrefreshed), then for each
+-- ticket of this process that asks now (several at once, in the order they asked): its id, its
+-- weight, its place in the queue (0 for a new ticket). Enqueue new tickets, refresh the expiry
+-- of the others, serve the queue once; called again on timeouts until granted (a grant found
 -- here is claimed for a whole lease). A ticket that expired while its waiter was slow comes
--- back in its old place.
+-- back in its old place. The reply is the status, then {places, epoch, place in the queue} for
+-- each ticket.
 purge()
-local ticket, weight = ARGV[3], ARGV[4]
-local lease_ms, claim_ms, seq = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local ticket_ms = tonumber(ARGV[8])
-if not redis.call('HGET', K_WEIGHTS, ticket) then
-  if not redis.call('ZSCORE', K_QUEUE, ticket) then
-    if seq == 0 then seq = redis.call('INCR', K_SEQ) end
-    redis.call('ZADD', K_QUEUE, seq, ticket)
-    redis.call('HSET', K_TICKETS, ticket, weight .. ':' .. claim_ms)
-    redis.call('PEXPIRE', K_SEQ, KEEP_MS)
-  else
-    seq = tonumber(redis.call('ZSCORE', K_QUEUE, ticket))
+local lease_ms, claim_ms, ticket_ms = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local asked = {}
+for i = 6, #ARGV, 3 do
+  local ticket, weight, seq = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+  if not redis.call('HGET', K_WEIGHTS, ticket) then
+    local queued = redis.call('ZSCORE', K_QUEUE, ticket)
+    if queued then
+      seq = tonumber(queued)
+    else
+      if seq == 0 then seq = redis.call('INCR', K_SEQ) end
+      redis.call('ZADD', K_QUEUE, seq, ticket)
+      redis.call('HSET', K_TICKETS, ticket, weight .. ':' .. claim_ms)
+    end
+    redis.call('ZADD', K_QEXP, NOW + ticket_ms, ticket)
   end
-  redis.call('ZADD', K_QEXP, NOW + ticket_ms, ticket)
-  grant()
+  asked[#asked + 1] = {ticket, seq}
 end
-if redis.call('HGET', K_WEIGHTS, ticket) then
-  redis.call('ZADD', K_LEASES, NOW + lease_ms, ticket)
-  redis.call('DEL', PREFIX .. 'wake:' .. ticket)
+redis.call('PEXPIRE', K_SEQ, KEEP_MS)
+grant()
+local answers = {}
+for _, ask in ipairs(asked) do
+  local ticket = ask[1]
+  local places = tonumber(redis.call('HGET', K_WEIGHTS, ticket)) or 0
+  local epoch = -1
+  if places > 0 then
+    redis.call('ZADD', K_LEASES, NOW + lease_ms, ticket)
+    redis.call('DEL', PREFIX .. 'wake:' .. ticket)
+    epoch = tonumber(redis.call('HGET', K_EPOCHS, ticket))
+  end
+  answers[#answers + 1] = places
+  answers[#answers + 1] = epoch
+  answers[#answers + 1] = ask[2]
 end
-return status(ticket, seq)
+local reply = status(nil, 0)
+reply[#reply + 1] = answers
+return reply
 """
 )
 

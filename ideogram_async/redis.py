@@ -16,7 +16,8 @@ holder renews it every third of that while its call runs, so a process killed wi
 arrival, across processes. A grant is pushed to the waiter's own Redis list; the first
 waiter of each process blocks on it (``BLPOP``), the others wait in the process for their
 turn, all with a timeout as a fallback, so a lost wake-up delays a waiter by at most a third
-of ``lease_time``.
+of ``lease_time``. The calls of a process that ask at the same moment send their tickets
+together, in one script call (``_redis_asks``).
 
 This module runs on asyncio only: redis-py's asyncio API cannot run under trio. Using a
 ``RedisBudget`` under trio raises ``ConfigurationError`` at once.
@@ -43,6 +44,7 @@ import sniffio
 from . import _redis_lua
 from ._budget import Budget, BudgetState
 from ._exceptions import ConfigurationError, IdeogramError
+from ._redis_asks import Answer, Asks, Ticket
 
 try:
     import redis.asyncio as aioredis
@@ -205,6 +207,7 @@ class RedisBudget:
         self._down_until = float("-inf")
         self._pause_ms = 0
         self._waiters: list[_Waiter] = []
+        self._asks = Asks(self._send_tickets)
         self._scripts = {
             script: redis.register_script(getattr(_redis_lua, script))
             for script in _redis_lua.__all__
@@ -442,21 +445,19 @@ class RedisBudget:
 
     async def _acquire(self, weight: int) -> _Lease:
         ticket = f"{self._owner}:{uuid.uuid4().hex}"
-        acquire = ("ACQUIRE", ticket, weight, self._lease_ms, self._claim_ms)
-        ticket_ms = self._ticket_ms
         waiter: _Waiter | None = None
         try:
-            reply = await self._run(*acquire, 0, ticket_ms)
-            if reply[0]:
-                return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
+            places, epoch, pause, seq, next_ms = await self._ask(ticket, weight, 0)
+            if places:
+                return _Lease(ticket, places, epoch, pause=pause)
             # This process's tickets are granted in the order of their places in the queue,
             # so only its first waiter blocks on Redis; the others wait for their turn here.
-            waiter = _Waiter(int(reply[9]), self._prefix + "wake:" + ticket)
+            waiter = _Waiter(seq, self._prefix + "wake:" + ticket)
             bisect.insort(self._waiters, waiter)
             while True:
                 # The timeout refreshes the ticket (a waiter that stops refreshing leaves the
                 # queue), purges expired leases, and covers a lost wake-up.
-                next_expiry = int(reply[7]) / 1000 if int(reply[7]) >= 0 else self._poll
+                next_expiry = next_ms / 1000 if next_ms >= 0 else self._poll
                 block = min(self._poll, max(0.01, next_expiry + 0.005))
                 if self._waiters[0] is waiter:
                     popped = await self._call(
@@ -465,19 +466,17 @@ class RedisBudget:
                     if popped:
                         value = popped[1]
                         text = value.decode() if isinstance(value, bytes) else value
-                        places, epoch, pause = text.split(":")
-                        return _Lease(
-                            ticket, int(places), int(epoch), pause=int(pause), claimed=False
-                        )
+                        granted, epoch, pause = map(int, text.split(":"))
+                        return _Lease(ticket, granted, epoch, pause=pause, claimed=False)
                 else:
                     with anyio.move_on_after(block):
                         await waiter.turn.wait()
                     if waiter.turn.is_set():
                         waiter.turn = anyio.Event()  # a newer ticket may come first again
                         continue  # now first: its grant may be on its list already
-                reply = await self._run(*acquire, waiter.seq, ticket_ms)
-                if reply[0]:
-                    return _Lease(ticket, int(reply[0]), int(reply[1]), pause=int(reply[2]))
+                places, epoch, pause, _, next_ms = await self._ask(ticket, weight, waiter.seq)
+                if places:
+                    return _Lease(ticket, places, epoch, pause=pause)
         except BaseException:
             # Cancelled or failed: leave the queue, or give back places granted meanwhile.
             with anyio.CancelScope(shield=True), contextlib.suppress(RedisBudgetError):
@@ -489,6 +488,26 @@ class RedisBudget:
                 self._waiters.remove(waiter)
                 if first and self._waiters:
                     self._waiters[0].turn.set()
+
+    async def _ask(self, ticket: str, weight: int, seq: int) -> Answer:
+        """Enqueue or refresh a ticket, with the other calls of this process asking meanwhile."""
+        try:
+            return await self._asks.ask((ticket, weight, seq))
+        except RedisBudgetError as exc:
+            # One failure for the whole batch: each call raises its own.
+            raise RedisBudgetError(*exc.args) from exc.__cause__
+
+    async def _send_tickets(self, tickets: list[Ticket]) -> list[Answer]:
+        args: list[str | int] = [self._lease_ms, self._claim_ms, self._ticket_ms]
+        for ticket in tickets:
+            args.extend(ticket)
+        reply = await self._run("ACQUIRE", *args)
+        pause, next_ms = int(reply[2]), int(reply[7])
+        granted = [int(value) for value in reply[10]]  # places, epoch, place in the queue
+        return [
+            (granted[i], granted[i + 1], pause, granted[i + 2], next_ms)
+            for i in range(0, len(granted), 3)
+        ]
 
     async def _wait_pause(self, pause: int) -> None:
         while pause > 0:

@@ -147,6 +147,21 @@ def test_importing_the_sdk_does_not_import_redis() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
+def count_acquires(budget: RedisBudget, gate: anyio.Event | None = None) -> list[int]:
+    """Count the budget's ACQUIRE script calls (each a round trip), each held until ``gate``."""
+    sent: list[int] = []
+    script = budget._scripts["ACQUIRE"]
+
+    async def counted(keys: list[str], args: list[Any]) -> Any:
+        sent.append((len(args) - 5) // 3)  # the tickets it carries
+        if gate is not None:
+            await gate.wait()
+        return await script(keys, args)
+
+    budget._scripts["ACQUIRE"] = counted  # type: ignore[assignment]
+    return sent
+
+
 # --- leases and the shared capacity -----------------------------------------------------------
 
 
@@ -201,6 +216,48 @@ async def test_waiters_are_served_in_order(budgets: list[RedisBudget]) -> None:
     assert served[2:] == ["a4", "b4"]
 
 
+async def test_a_waiter_granted_on_release_keeps_its_places_while_slow_to_wake(
+    budgets: list[RedisBudget],
+) -> None:
+    """A release grants its places to the waiter at once; they stay its own until it wakes."""
+    a, b, c = budgets  # leases of 2 s: a grant nobody claims lapses after 0.5 s
+    sent = count_acquires(b)
+    blpop = b._redis.blpop
+
+    async def slow_blpop(*args: Any, **kwargs: Any) -> Any:
+        await anyio.sleep(0.3)  # as a process busy elsewhere when its grant comes
+        return await blpop(*args, **kwargs)
+
+    b._redis.blpop = slow_blpop  # type: ignore[method-assign]
+    held, done = anyio.Event(), anyio.Event()
+
+    async def call() -> None:
+        async with b.hold(2) as places:
+            assert places == 2
+            held.set()
+            await done.wait()
+
+    async def queued() -> bool:
+        return (await c.fetch_state()).waiting == 1
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            async with a.hold(4):
+                tg.start_soon(call)
+                await until(queued)
+            # Given back: the release itself granted the places, before the waiter woke.
+            state = await c.fetch_state()
+            assert (state.in_use, state.waiting) == (2, 0)
+            assert not held.is_set()
+            await held.wait()
+            await anyio.sleep(0.6)  # past the claim window: claimed for a whole lease
+            assert (await c.fetch_state()).in_use == 2
+            done.set()
+    # Woken with its places in hand: no second script call to take them.
+    assert sent == [1]
+    assert (await c.fetch_state()).in_use == 0
+
+
 async def test_a_cancelled_waiter_leaves_the_queue(budgets: list[RedisBudget]) -> None:
     """A waiter cancelled before its turn leaves the queue and takes no places."""
     a, b, _ = budgets
@@ -210,6 +267,58 @@ async def test_a_cancelled_waiter_leaves_the_queue(budgets: list[RedisBudget]) -
                 pass  # pragma: no cover
         state = await a.fetch_state()
         assert (state.waiting, state.in_use) == (0, 4)
+    assert (await a.fetch_state()).in_use == 0
+
+
+async def test_a_burst_of_calls_asks_together_in_order(make: Factory) -> None:
+    """Forty calls started at once in one process enqueue in one round trip, served in order."""
+    budget = make(max_capacity=4)
+    sent = count_acquires(budget)
+    served: list[int] = []
+
+    async def call(i: int) -> None:
+        async with budget.hold(1):
+            served.append(i)
+            await anyio.sleep(0.005)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            for i in range(40):
+                tg.start_soon(call, i)
+    assert sent == [40]
+    assert served == list(range(40))
+    assert (await budget.fetch_state()).in_use == 0
+
+
+async def test_a_call_cancelled_while_its_ticket_is_on_its_way_leaves_nothing(
+    budgets: list[RedisBudget],
+) -> None:
+    """A call cancelled while its ticket is being sent (or before) leaves no ticket or places."""
+    a, b, _ = budgets
+    gate = anyio.Event()
+    sent = count_acquires(b, gate)
+    async with a.hold(4):
+        async with anyio.create_task_group() as tg:
+            scopes = [anyio.CancelScope() for _ in range(3)]
+
+            async def call(scope: anyio.CancelScope) -> None:
+                with scope:
+                    async with b.hold(1):
+                        pass  # pragma: no cover
+
+            tg.start_soon(call, scopes[0])
+            tg.start_soon(call, scopes[1])  # rides on the first call's ask
+            while not sent:
+                await anyio.sleep(0)
+            tg.start_soon(call, scopes[2])  # waits for the next ask
+            await anyio.sleep(0.05)
+            for scope in scopes:
+                scope.cancel()
+            await anyio.sleep(0.05)  # a release sent now would overtake the ticket
+            gate.set()
+        state = await a.fetch_state()
+        assert (state.waiting, state.in_use) == (0, 4)
+    assert sent == [2]
     assert (await a.fetch_state()).in_use == 0
 
 
@@ -436,6 +545,28 @@ async def test_an_unreachable_redis_is_a_clear_error(make: Factory) -> None:
     assert "hunter2" not in str(info.value)
 
 
+async def test_every_call_of_a_burst_raises_its_own_error(make: Factory) -> None:
+    """When Redis fails, each call whose ticket went in the failed script call raises it."""
+    budget = make(f"redis://127.0.0.1:{closed_port()}/0")
+    sent = count_acquires(budget)
+    errors: list[BaseException] = []
+
+    async def call() -> None:
+        try:
+            async with budget.hold(1):
+                pass  # pragma: no cover
+        except RedisBudgetError as exc:
+            errors.append(exc)
+
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as tg:
+            for _ in range(5):
+                tg.start_soon(call)
+    assert sent == [5]
+    assert len({id(error) for error in errors}) == 5
+    assert all("127.0.0.1" in str(error) for error in errors)
+
+
 async def test_a_hung_redis_times_out(make: Factory, silent_server: int) -> None:
     """A server that never answers fails the call after ``timeout``, instead of hanging."""
     budget = make(f"redis://127.0.0.1:{silent_server}/0", timeout=0.3, lease_time=0.6)
@@ -479,10 +610,13 @@ async def test_a_lease_lost_while_its_call_runs_is_claimed_again(
     """A lease that expired under a running call (a stalled process) is claimed again."""
     holder, other = make(lease_time=0.3), make(lease_time=0.3)
     async with holder.hold(2):
-        # As if the holder had stalled past its lease: Redis forgets the places.
-        await other._redis.zrem(other._keys[1], *await other._redis.zrange(other._keys[1], 0, -1))
-        await other._redis.delete(other._keys[2])
-        assert (await other.fetch_state()).in_use == 0
+        # As if the holder had stalled past its lease: Redis forgets the places, in one
+        # transaction (a renewal every 0.1 s must not land between the two deletions).
+        async with other._redis.pipeline(transaction=True) as forget:
+            forget.delete(other._keys[1])
+            forget.delete(other._keys[2])
+            deleted = await forget.execute()
+        assert deleted == [1, 1]
 
         async def reclaimed() -> bool:
             return (await other.fetch_state()).in_use == 2
