@@ -312,6 +312,8 @@ def _field(body: Any, *names: str) -> str | None:
     if isinstance(body, dict):
         for name in names:
             value = body.get(name)
+            if isinstance(value, dict):  # a gateway's {"error": {"message": ...}}
+                value = value.get("message")
             if isinstance(value, str) and value:
                 return value
     return None

@@ -88,6 +88,18 @@ async def test_unprocessable_entity_carries_the_server_text(
     assert text in str(info.value)
 
 
+async def test_a_gateways_nested_error_message_is_the_servers_text(
+    client: ia.AsyncIdeogram, respx_mock: respx.MockRouter
+) -> None:
+    """A gateway's ``{"error": {"message": ...}}`` gives the error's text and its message."""
+    body = {"error": {"message": "upstream model is busy", "type": "upstream_error"}}
+    respx_mock.post(GENERATE).respond(400, json=body)
+    with pytest.raises(ia.BadRequestError) as info:
+        await client.v3.generate(prompt="a fox")
+    assert info.value.error == "upstream model is busy"
+    assert "upstream model is busy" in str(info.value)
+
+
 @pytest.mark.parametrize("field", ["error", "message", "detail"])
 async def test_server_text_is_read_from_any_usual_field(
     client: ia.AsyncIdeogram, respx_mock: respx.MockRouter, field: str
