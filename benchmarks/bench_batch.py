@@ -28,6 +28,7 @@ wasted on 429; multi within 1.05x of the ideal; memory growth at most 50 MB.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -101,25 +102,10 @@ def serve(limit: int, latency: float, image_bytes: int) -> None:
 
 @contextmanager
 def server(limit: int, latency: float = LATENCY, image_bytes: int = 0) -> Iterator[str]:
-    """A server subprocess; its base URL."""
+    """The emulator serving ``image_bytes``-sized PNGs, in a subprocess; its base URL."""
     argv = [sys.executable, __file__, "--serve", str(limit), str(latency), str(image_bytes)]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"the server did not start: {line!r}")
-        url = f"http://127.0.0.1:{line.split()[1]}"
-        for _ in range(100):  # until uvicorn accepts connections
-            try:
-                httpx.get(url + "/nowhere", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with loopback.subprocess_server(argv) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 # --- the two clients -----------------------------------------------------------------------
@@ -151,9 +137,29 @@ async def run_sdk(url: str, items: list[ia.BatchItem], out: Path | None, count: 
     return wall
 
 
-async def run_raw(url: str, items: list[ia.BatchItem], out: Path | None, count: Count) -> float:
-    """A hand-written client: httpx, a semaphore of 10, retry a 429 after its Retry-After."""
+async def run_raw(
+    url: str,
+    items: list[ia.BatchItem],
+    out: Path | None,
+    count: Count,
+    *,
+    downloads_in_slot: bool = False,
+) -> float:
+    """A hand-written client: httpx, a semaphore of 10, retry a 429 after its Retry-After.
+
+    With ``downloads_in_slot`` (the memory scenario), each item's downloads (``.content``) also
+    run in its slot, so ten images are in memory at most, as with the engine's budget.
+    """
     limiter = anyio.Semaphore(10)
+
+    async def save(client: httpx.AsyncClient, index: int, response: httpx.Response) -> None:
+        response.raise_for_status()
+        if out is None:
+            response.json()
+            return
+        for number, image in enumerate(response.json()["data"]):
+            data = (await client.get(image["url"])).content
+            (out / f"{index:03d}-{number}.png").write_bytes(data)
 
     async def one(client: httpx.AsyncClient, index: int, item: ia.BatchItem) -> None:
         fields = {k: str(v) for k, v in item.params.items()}
@@ -167,43 +173,10 @@ async def run_raw(url: str, items: list[ia.BatchItem], out: Path | None, count: 
                 if response.status_code != 429:
                     break
                 await anyio.sleep(float(response.headers.get("retry-after") or 0.05))
-        response.raise_for_status()
-        if out is None:
-            response.json()
-            return
-        for number, image in enumerate(response.json()["data"]):
-            data = (await client.get(image["url"])).content
-            (out / f"{index:03d}-{number}.png").write_bytes(data)
-
-    http = httpx.AsyncClient(event_hooks={"response": [count.hook]}, timeout=60)
-    async with http:
-        started = time.perf_counter()
-        async with anyio.create_task_group() as tg:
-            for index, item in enumerate(items):
-                tg.start_soon(one, http, index, item)
-        return time.perf_counter() - started
-
-
-async def run_raw_saving(
-    url: str, items: list[ia.BatchItem], out: Path | None, count: Count
-) -> float:
-    """Bare httpx for the memory scenario: each item's call and download (``.content``) in one
-    slot of a semaphore of 10, so ten images are in memory at most, as the engine's budget."""
-    assert out is not None
-    limiter = anyio.Semaphore(10)
-
-    async def one(client: httpx.AsyncClient, index: int, item: ia.BatchItem) -> None:
-        fields = {k: str(v) for k, v in item.params.items()}
-        async with limiter:
-            response = await client.post(
-                url + "/v1/ideogram-v3/generate",
-                headers={"Api-Key": KEY},
-                files={k: (None, v) for k, v in fields.items()},
-            )
-            response.raise_for_status()
-            for number, image in enumerate(response.json()["data"]):
-                data = (await client.get(image["url"])).content
-                (out / f"{index:03d}-{number}.png").write_bytes(data)
+            if downloads_in_slot:
+                await save(client, index, response)
+        if not downloads_in_slot:
+            await save(client, index, response)
 
     http = httpx.AsyncClient(event_hooks={"response": [count.hook]}, timeout=60)
     async with http:
@@ -269,7 +242,7 @@ def timing(
 def memory_child(side: str, url: str, images: int) -> None:
     """In a fresh process: save ``images`` images; print the peak RSS growth in MB."""
     items = [ia.BatchItem.prompt(f"big {n}") for n in range(images)]
-    runner = run_sdk if side == "sdk" else run_raw_saving
+    runner = run_sdk if side == "sdk" else functools.partial(run_raw, downloads_in_slot=True)
     measure(runner, url, items[:2])  # imports, connection pool, caches
     with open("/proc/self/statm") as statm:
         baseline = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")

@@ -134,6 +134,14 @@ def server(
 ) -> Iterator[str]:
     """A server subprocess of ``kind``; its base URL."""
     argv = [sys.executable, __file__, kind, str(limit), str(latency), str(int(announce))]
+    with subprocess_server(argv) as url:
+        yield url
+
+
+@contextmanager
+def subprocess_server(argv: list[str]) -> Iterator[str]:
+    """The server that ``argv`` starts, once it prints ``PORT <n>`` and accepts connections;
+    its base URL. It is terminated on exit."""
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
