@@ -39,8 +39,11 @@ _SIGNED_PARAMS = (
     "client_secret",
     "password",
 )
+# A value runs to the next separator; trailing punctuation (``: , . ; )``) is the sentence's, and
+# ``[`` never starts one, so text already redacted stays as it is.
 _QUERY_SECRET = re.compile(
-    r"([?&;](?:" + "|".join(map(re.escape, _SIGNED_PARAMS)) + r")=)[^&#\s\"'<>]+",
+    r"([?&;](?:" + "|".join(map(re.escape, _SIGNED_PARAMS)) + r")=)"
+    r"[^&#\s\"'<>\[\]]*[^&#\s\"'<>\[\]:,.;)]",
     re.IGNORECASE,
 )
 _USERINFO_PASSWORD = re.compile(r"(://[^/\s:@]*:)[^/\s@]+@")

@@ -115,3 +115,14 @@ def test_redact_without_secrets_returns_the_value_itself() -> None:
     """With nothing to hide the body is returned as it is, not copied."""
     body = {"data": [1, 2]}
     assert redact(body, ()) is body
+
+
+def test_a_signature_in_a_sentence_keeps_the_punctuation_after_it() -> None:
+    """A link's signature ends before the sentence's colon, and redacting again changes nothing."""
+    text = "403 from the host for https://h.example/a.png?exp=1&signature=s3cr3t: the link expired"
+    once = redact_text(text)
+    assert (
+        once
+        == f"403 from the host for https://h.example/a.png?exp=1&signature={R}: the link expired"
+    )
+    assert redact_text(once) == once
