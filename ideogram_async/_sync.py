@@ -1443,13 +1443,13 @@ class V2(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -1503,7 +1503,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1562,7 +1562,7 @@ class V2(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -1625,7 +1625,7 @@ class V2(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -1813,7 +1813,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1901,7 +1901,7 @@ class V2(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1983,7 +1983,7 @@ class V2(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -2164,7 +2164,7 @@ class V2(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -2337,7 +2337,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2389,7 +2389,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2499,7 +2499,7 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2566,7 +2566,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2657,7 +2657,7 @@ class V2(SyncGroup):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2744,7 +2744,7 @@ class V2(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2887,7 +2887,7 @@ class V2(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -2895,7 +2895,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -2977,7 +2977,7 @@ class V2(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -2986,7 +2986,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3072,7 +3072,7 @@ class V2(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -3083,7 +3083,7 @@ class V2(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3167,14 +3167,14 @@ class V2(SyncGroup):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -3242,7 +3242,7 @@ class V2(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -3293,10 +3293,10 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3338,7 +3338,7 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -3383,12 +3383,12 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3442,7 +3442,7 @@ class V2(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -3494,7 +3494,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3542,7 +3542,7 @@ class V2(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3630,7 +3630,7 @@ class V2(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3664,7 +3664,7 @@ class V2(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -3678,9 +3678,9 @@ class V2(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3717,7 +3717,7 @@ class V2(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -3726,7 +3726,7 @@ class V2(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -3739,20 +3739,20 @@ class V2(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -3815,13 +3815,13 @@ class V2(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -3881,13 +3881,13 @@ class V2(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -4072,7 +4072,7 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -4119,7 +4119,7 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -4419,13 +4419,13 @@ class V2Submissions(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -4488,7 +4488,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4558,7 +4558,7 @@ class V2Submissions(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -4632,7 +4632,7 @@ class V2Submissions(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -4853,7 +4853,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4952,7 +4952,7 @@ class V2Submissions(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5045,7 +5045,7 @@ class V2Submissions(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -5259,7 +5259,7 @@ class V2Submissions(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -5465,7 +5465,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5528,7 +5528,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5660,7 +5660,7 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5738,7 +5738,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5840,7 +5840,7 @@ class V2Submissions(SyncGroup):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5937,7 +5937,7 @@ class V2Submissions(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6100,7 +6100,7 @@ class V2Submissions(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -6108,7 +6108,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -6201,7 +6201,7 @@ class V2Submissions(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -6210,7 +6210,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6307,7 +6307,7 @@ class V2Submissions(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -6318,7 +6318,7 @@ class V2Submissions(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6413,14 +6413,14 @@ class V2Submissions(SyncGroup):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -6499,7 +6499,7 @@ class V2Submissions(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -6558,10 +6558,10 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6608,7 +6608,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -6658,12 +6658,12 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6724,7 +6724,7 @@ class V2Submissions(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -6782,7 +6782,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6835,7 +6835,7 @@ class V2Submissions(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6942,7 +6942,7 @@ class V2Submissions(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6984,7 +6984,7 @@ class V2Submissions(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -7001,9 +7001,9 @@ class V2Submissions(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7048,7 +7048,7 @@ class V2Submissions(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -7057,7 +7057,7 @@ class V2Submissions(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -7073,20 +7073,20 @@ class V2Submissions(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -7160,13 +7160,13 @@ class V2Submissions(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -7237,13 +7237,13 @@ class V2Submissions(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -7461,7 +7461,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -7516,7 +7516,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -7699,13 +7699,13 @@ class V2Quotes(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -7759,7 +7759,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7818,7 +7818,7 @@ class V2Quotes(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -7881,7 +7881,7 @@ class V2Quotes(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -8069,7 +8069,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8157,7 +8157,7 @@ class V2Quotes(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8239,7 +8239,7 @@ class V2Quotes(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -8420,7 +8420,7 @@ class V2Quotes(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -8593,7 +8593,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8645,7 +8645,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8755,7 +8755,7 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8822,7 +8822,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8913,7 +8913,7 @@ class V2Quotes(SyncGroup):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9000,7 +9000,7 @@ class V2Quotes(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9143,7 +9143,7 @@ class V2Quotes(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -9151,7 +9151,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -9233,7 +9233,7 @@ class V2Quotes(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -9242,7 +9242,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9328,7 +9328,7 @@ class V2Quotes(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -9339,7 +9339,7 @@ class V2Quotes(SyncGroup):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9423,14 +9423,14 @@ class V2Quotes(SyncGroup):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -9498,7 +9498,7 @@ class V2Quotes(SyncGroup):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -9547,10 +9547,10 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/auto``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9589,7 +9589,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/bria-expand``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -9631,12 +9631,12 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/gpt-image-2-5-flare``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9689,7 +9689,7 @@ class V2Quotes(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -9739,7 +9739,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9784,7 +9784,7 @@ class V2Quotes(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9871,7 +9871,7 @@ class V2Quotes(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9905,7 +9905,7 @@ class V2Quotes(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -9919,9 +9919,9 @@ class V2Quotes(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9958,7 +9958,7 @@ class V2Quotes(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -9967,7 +9967,7 @@ class V2Quotes(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -9980,20 +9980,20 @@ class V2Quotes(SyncGroup):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -10056,13 +10056,13 @@ class V2Quotes(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -10122,13 +10122,13 @@ class V2Quotes(SyncGroup):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -10308,7 +10308,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/replace-background/gpt-image-2``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -10352,7 +10352,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/replace-background/ideogram-3``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,

@@ -58,7 +58,7 @@ _DOCS = {
     "detail": "Add detail.",
     "face_enhancement": "Enhance faces.",
 }
-_KNOB = "A setting of the upscaler (the server checks its range)."
+_KNOB = "A setting of the upscaler."
 
 
 def _type(field: Field) -> str:
@@ -80,8 +80,15 @@ def _type(field: Field) -> str:
     }[kind]
 
 
+def _n(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
 def _doc(field: Field) -> str:
     text = field.doc or _DOCS.get(field.name) or _KNOB
+    if not field.doc and field.kind in ("int", "num") and None not in (field.low, field.high):
+        # The snapshot's range, which the SDK checks before sending.
+        text = text[:-1] + f", from {_n(field.low or 0)} to {_n(field.high or 0)}."
     if isinstance(field.kind, Enum) and len(field.kind.values) <= 8:
         text += " One of " + ", ".join(f"``{v}``" for v in field.kind.values) + "."
     return text

@@ -353,13 +353,13 @@ class V2Operations(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -415,7 +415,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -476,7 +476,7 @@ class V2Operations(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -541,7 +541,7 @@ class V2Operations(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -735,7 +735,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -825,7 +825,7 @@ class V2Operations(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -909,7 +909,7 @@ class V2Operations(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -1096,7 +1096,7 @@ class V2Operations(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -1275,7 +1275,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1329,7 +1329,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1443,7 +1443,7 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1512,7 +1512,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1605,7 +1605,7 @@ class V2Operations(V2Base):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1694,7 +1694,7 @@ class V2Operations(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1841,7 +1841,7 @@ class V2Operations(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -1849,7 +1849,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -1933,7 +1933,7 @@ class V2Operations(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -1942,7 +1942,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2030,7 +2030,7 @@ class V2Operations(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -2041,7 +2041,7 @@ class V2Operations(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2127,14 +2127,14 @@ class V2Operations(V2Base):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -2204,7 +2204,7 @@ class V2Operations(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -2257,10 +2257,10 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2304,7 +2304,7 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -2351,12 +2351,12 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2412,7 +2412,7 @@ class V2Operations(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -2466,7 +2466,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2516,7 +2516,7 @@ class V2Operations(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2608,7 +2608,7 @@ class V2Operations(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2644,7 +2644,7 @@ class V2Operations(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -2658,9 +2658,9 @@ class V2Operations(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2699,7 +2699,7 @@ class V2Operations(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -2708,7 +2708,7 @@ class V2Operations(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -2721,20 +2721,20 @@ class V2Operations(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -2799,13 +2799,13 @@ class V2Operations(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -2867,13 +2867,13 @@ class V2Operations(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -3066,7 +3066,7 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -3115,7 +3115,7 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -3302,13 +3302,13 @@ class V2Submissions(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -3367,7 +3367,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3433,7 +3433,7 @@ class V2Submissions(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -3503,7 +3503,7 @@ class V2Submissions(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -3712,7 +3712,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3807,7 +3807,7 @@ class V2Submissions(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3896,7 +3896,7 @@ class V2Submissions(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -4098,7 +4098,7 @@ class V2Submissions(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -4292,7 +4292,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4351,7 +4351,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4475,7 +4475,7 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4549,7 +4549,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4647,7 +4647,7 @@ class V2Submissions(V2Base):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4740,7 +4740,7 @@ class V2Submissions(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4895,7 +4895,7 @@ class V2Submissions(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -4903,7 +4903,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -4992,7 +4992,7 @@ class V2Submissions(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -5001,7 +5001,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5094,7 +5094,7 @@ class V2Submissions(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -5105,7 +5105,7 @@ class V2Submissions(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5196,14 +5196,14 @@ class V2Submissions(V2Base):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -5278,7 +5278,7 @@ class V2Submissions(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -5333,10 +5333,10 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5379,7 +5379,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -5425,12 +5425,12 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5487,7 +5487,7 @@ class V2Submissions(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -5541,7 +5541,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5590,7 +5590,7 @@ class V2Submissions(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5689,7 +5689,7 @@ class V2Submissions(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5727,7 +5727,7 @@ class V2Submissions(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -5744,9 +5744,9 @@ class V2Submissions(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5787,7 +5787,7 @@ class V2Submissions(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -5796,7 +5796,7 @@ class V2Submissions(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -5812,20 +5812,20 @@ class V2Submissions(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -5895,13 +5895,13 @@ class V2Submissions(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -5968,13 +5968,13 @@ class V2Submissions(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -6176,7 +6176,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -6227,7 +6227,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -6346,13 +6346,13 @@ class V2Quotes(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -6408,7 +6408,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6469,7 +6469,7 @@ class V2Quotes(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -6534,7 +6534,7 @@ class V2Quotes(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -6728,7 +6728,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6818,7 +6818,7 @@ class V2Quotes(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6902,7 +6902,7 @@ class V2Quotes(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -7089,7 +7089,7 @@ class V2Quotes(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
             mask: A black-and-white mask: black marks the area to change.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
@@ -7268,7 +7268,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7322,7 +7322,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7436,7 +7436,7 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7505,7 +7505,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7598,7 +7598,7 @@ class V2Quotes(V2Base):
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7687,7 +7687,7 @@ class V2Quotes(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7834,7 +7834,7 @@ class V2Quotes(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -7842,7 +7842,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -7926,7 +7926,7 @@ class V2Quotes(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -7935,7 +7935,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8023,7 +8023,7 @@ class V2Quotes(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -8034,7 +8034,7 @@ class V2Quotes(V2Base):
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8120,14 +8120,14 @@ class V2Quotes(V2Base):
             custom_model_uri: ``model/<name>/version/<version>``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -8197,7 +8197,7 @@ class V2Quotes(V2Base):
             prompt: What to make (1 to 10,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -8248,10 +8248,10 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/auto``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8292,7 +8292,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/bria-expand``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
@@ -8336,12 +8336,12 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/gpt-image-2-5-flare``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
+            aspect_ratio: ``width:height``, as ``16:9``.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8396,7 +8396,7 @@ class V2Quotes(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -8448,7 +8448,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8495,7 +8495,7 @@ class V2Quotes(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8586,7 +8586,7 @@ class V2Quotes(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8622,7 +8622,7 @@ class V2Quotes(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -8636,9 +8636,9 @@ class V2Quotes(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8677,7 +8677,7 @@ class V2Quotes(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -8686,7 +8686,7 @@ class V2Quotes(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -8699,20 +8699,20 @@ class V2Quotes(V2Base):
         Args:
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -8777,13 +8777,13 @@ class V2Quotes(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -8845,13 +8845,13 @@ class V2Quotes(V2Base):
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -9039,7 +9039,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/replace-background/gpt-image-2``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
@@ -9085,7 +9085,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/replace-background/ideogram-3``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
+            prompt: The new background (1 to 4,000 characters).
             image: The source image (PNG, JPEG or WebP).
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
