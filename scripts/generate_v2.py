@@ -12,10 +12,12 @@ import argparse
 import pathlib
 import sys
 import textwrap
+import typing
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ideogram_async import _enums  # noqa: E402
 from ideogram_async._v2._fields import ENUMS, OPS, Enum, Field, Op  # noqa: E402
 from ideogram_async._v2._routes import ROUTES  # noqa: E402
 
@@ -182,8 +184,19 @@ def _method(o: Op, kind: str) -> list[str]:
     return lines
 
 
+def _v1_aliases() -> dict[str, str]:
+    """v2 enum name -> the v1 ``...Value`` alias of ``_enums.py`` with the very same values."""
+    v1 = {
+        typing.get_args(value): name
+        for name, value in vars(_enums).items()
+        if name.endswith("Value") and typing.get_origin(value) is typing.Literal
+    }
+    return {e.name: v1[e.values] for e in ENUMS if e.values in v1}
+
+
 def render() -> str:
     """The generated module's text."""
+    shared = _v1_aliases()
     out = [
         '"""Typed v2 methods, one per operation and model.',
         "",
@@ -195,6 +208,7 @@ def render() -> str:
         "from collections.abc import Mapping, Sequence",
         "from typing import TYPE_CHECKING, Any, Literal, Union",
         "",
+        *([f"from .._enums import {', '.join(sorted(shared.values()))}"] if shared else []),
         "from ._base import V2Base",
         "",
         "if TYPE_CHECKING:",
@@ -218,7 +232,8 @@ def render() -> str:
     ]
     for enum in sorted(ENUMS, key=lambda e: e.name):
         values = ", ".join(f'"{v}"' for v in enum.values)
-        out.append(f"{enum.name} = Literal[{values}]")
+        # The same values as a v1 alias: one Literal, not two copies that could drift apart.
+        out.append(f"{enum.name} = {shared.get(enum.name) or f'Literal[{values}]'}")
     out.append("")
     groups = (
         ("V2Operations", "run", "Ideogram's v2 operations, run to their result."),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
+from .._enums import AspectRatioV3Value, ResolutionV3Value
 from ._base import V2Base
 
 if TYPE_CHECKING:
@@ -46,23 +47,7 @@ AspectRatioV3Auto = Literal[
     "5x4",
     "1x1",
 ]
-AspectRatioV3Name = Literal[
-    "1x3",
-    "3x1",
-    "1x2",
-    "2x1",
-    "9x16",
-    "16x9",
-    "10x16",
-    "16x10",
-    "2x3",
-    "3x2",
-    "3x4",
-    "4x3",
-    "4x5",
-    "5x4",
-    "1x1",
-]
+AspectRatioV3Name = AspectRatioV3Value
 AspectRatioV4Name = Literal[
     "auto",
     "1x4",
@@ -138,77 +123,7 @@ RenderingSpeedV2 = Literal["turbo", "default", "quality"]
 ResolutionTier = Literal["1K", "2K", "4K"]
 ResolutionTierLower = Literal["1k", "2k", "4k"]
 ResolutionTierRemix = Literal["1k", "2k"]
-ResolutionV3Name = Literal[
-    "512x1536",
-    "576x1408",
-    "576x1472",
-    "576x1536",
-    "640x1344",
-    "640x1408",
-    "640x1472",
-    "640x1536",
-    "704x1152",
-    "704x1216",
-    "704x1280",
-    "704x1344",
-    "704x1408",
-    "704x1472",
-    "736x1312",
-    "768x1088",
-    "768x1216",
-    "768x1280",
-    "768x1344",
-    "800x1280",
-    "832x960",
-    "832x1024",
-    "832x1088",
-    "832x1152",
-    "832x1216",
-    "832x1248",
-    "864x1152",
-    "896x960",
-    "896x1024",
-    "896x1088",
-    "896x1120",
-    "896x1152",
-    "960x832",
-    "960x896",
-    "960x1024",
-    "960x1088",
-    "1024x832",
-    "1024x896",
-    "1024x960",
-    "1024x1024",
-    "1088x768",
-    "1088x832",
-    "1088x896",
-    "1088x960",
-    "1120x896",
-    "1152x704",
-    "1152x832",
-    "1152x864",
-    "1152x896",
-    "1216x704",
-    "1216x768",
-    "1216x832",
-    "1248x832",
-    "1280x704",
-    "1280x768",
-    "1280x800",
-    "1312x736",
-    "1344x640",
-    "1344x704",
-    "1344x768",
-    "1408x576",
-    "1408x640",
-    "1408x704",
-    "1472x576",
-    "1472x640",
-    "1472x704",
-    "1536x512",
-    "1536x576",
-    "1536x640",
-]
+ResolutionV3Name = ResolutionV3Value
 ResolutionV4Name = Literal[
     "2048x2048",
     "1440x2880",
