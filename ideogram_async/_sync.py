@@ -1563,7 +1563,7 @@ class V2(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1626,7 +1626,7 @@ class V2(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1896,7 +1896,7 @@ class V2(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -2165,7 +2165,7 @@ class V2(SyncGroup):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -2556,7 +2556,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -2644,14 +2644,14 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -2736,7 +2736,7 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -2885,7 +2885,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -2975,7 +2975,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -3070,7 +3070,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -3078,7 +3078,7 @@ class V2(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -3165,7 +3165,7 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -3240,7 +3240,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -3294,7 +3294,7 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -3339,7 +3339,7 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3384,7 +3384,7 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -3436,7 +3436,7 @@ class V2(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -3492,7 +3492,7 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -3539,7 +3539,7 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -3584,7 +3584,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/auto``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -3628,7 +3628,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/nano-banana-pro``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -3676,7 +3676,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-bloom-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -3737,7 +3737,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-redefine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -3812,7 +3812,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-standard-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -3878,7 +3878,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-text-refine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -3939,7 +3939,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-wonder-3-5``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -3982,7 +3982,7 @@ class V2(SyncGroup):
         ``POST /v2/image/remove-background/ideogram-1``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -4024,9 +4024,9 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -4073,7 +4073,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -4120,7 +4120,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -4234,7 +4234,7 @@ class V2(SyncGroup):
         ``POST /v2/design/layerize/ideogram-3``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -4559,7 +4559,7 @@ class V2Submissions(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4633,7 +4633,7 @@ class V2Submissions(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4947,7 +4947,7 @@ class V2Submissions(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -5260,7 +5260,7 @@ class V2Submissions(SyncGroup):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -5728,7 +5728,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -5827,14 +5827,14 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -5929,7 +5929,7 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -6098,7 +6098,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -6199,7 +6199,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -6305,7 +6305,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -6313,7 +6313,7 @@ class V2Submissions(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -6411,7 +6411,7 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -6497,7 +6497,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -6559,7 +6559,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -6609,7 +6609,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6659,7 +6659,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -6718,7 +6718,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -6780,7 +6780,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -6832,7 +6832,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -6885,7 +6885,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -6940,7 +6940,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -6999,7 +6999,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -7071,7 +7071,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -7157,7 +7157,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -7234,7 +7234,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -7306,7 +7306,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -7359,7 +7359,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -7407,9 +7407,9 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -7462,7 +7462,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -7517,7 +7517,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -7572,7 +7572,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -7819,7 +7819,7 @@ class V2Quotes(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7882,7 +7882,7 @@ class V2Quotes(SyncGroup):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8152,7 +8152,7 @@ class V2Quotes(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -8421,7 +8421,7 @@ class V2Quotes(SyncGroup):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -8812,7 +8812,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -8900,14 +8900,14 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -8992,7 +8992,7 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -9141,7 +9141,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -9231,7 +9231,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -9326,7 +9326,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -9334,7 +9334,7 @@ class V2Quotes(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -9421,7 +9421,7 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -9496,7 +9496,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -9548,7 +9548,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -9590,7 +9590,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9632,7 +9632,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -9683,7 +9683,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -9737,7 +9737,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -9781,7 +9781,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -9825,7 +9825,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/auto``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -9869,7 +9869,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/nano-banana-pro``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -9917,7 +9917,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-bloom-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -9978,7 +9978,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-redefine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -10053,7 +10053,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-standard-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -10119,7 +10119,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-text-refine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -10180,7 +10180,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-wonder-3-5``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -10223,7 +10223,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/remove-background/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -10263,9 +10263,9 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/remove-object/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -10309,7 +10309,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -10353,7 +10353,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -10397,7 +10397,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/design/layerize/ideogram-3``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.

@@ -226,6 +226,31 @@ async def test_file_size_limits_are_per_field() -> None:
     assert len(sent) == 1
 
 
+async def test_image_sizes_are_those_each_operation_states() -> None:
+    """25 MB on remove-background, 50 MB on the upscalers: one byte past 25 MB splits them."""
+    at_25 = PNG + b"\x00" * (25 * 1024 * 1024 - len(PNG))
+    past_25 = at_25 + b"\x00"
+    sent: list[httpx.Request] = []
+    async with recording({"generation_id": "g"}, sent) as client:
+        await client.v2.submit.remove_background_ideogram_1(image=at_25)
+        with pytest.raises(ia.IdeogramValidationError, match="25 MB") as caught:
+            await client.v2.submit.remove_background_ideogram_1(image=past_25)
+        await client.v2.submit.upscale_auto(image=past_25)
+    assert caught.value.param == "image"
+    assert len(sent) == 2
+
+
+async def test_replace_background_takes_formats_beyond_png_jpeg_webp() -> None:
+    """Replace-background states HEIF, AVIF, GIF...: the SDK leaves the format to the server."""
+    heif = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+    sent: list[httpx.Request] = []
+    async with recording({"generation_id": "g"}, sent) as client:
+        await client.v2.submit.replace_background_ideogram_3(prompt="a beach", image=heif)
+        with pytest.raises(ia.IdeogramValidationError, match="PNG, JPEG or WebP"):
+            await client.v2.submit.remove_background_ideogram_1(image=heif)
+    assert len(sent) == 1
+
+
 async def test_quote_sends_dry_run_and_reads_the_quote() -> None:
     """A quote is a POST with ?dry_run=true and no async field; it reads as PriceQuote."""
     sent: list[httpx.Request] = []

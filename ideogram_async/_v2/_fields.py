@@ -174,8 +174,16 @@ MAGIC_F = Field("magic_prompt", MAGIC, doc="Let Ideogram rewrite the prompt.")
 SPEED_F = Field("rendering_speed", SPEED)
 NEG = Field("negative_prompt", "str", high=10_000, doc="What to leave out.")
 IMAGE = Field("image", "file", doc="The source image (PNG, JPEG or WebP).")
+# The per-file sizes the snapshot states in each field's description.
+IMAGE_25 = attrs.evolve(IMAGE, max_bytes=25 * MIB, doc="The source image, 25 MB at most.")
+IMAGE_50 = attrs.evolve(IMAGE, max_bytes=50 * MIB, doc="The source image, 50 MB at most.")
+# Replace-background also takes HEIF, AVIF, GIF, BMP, TIFF and MPO: the server judges the format.
+IMAGE_ANY_50 = attrs.evolve(
+    IMAGE_50, image=False, doc="The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most."
+)
 IAI = Field("image_asset_identifier", "asset", doc="The source image as an asset identifier.")
 MASK = Field("mask", "file", doc="A black-and-white mask: black marks the area to change.")
+MASK_25 = attrs.evolve(MASK, max_bytes=25 * MIB, doc="A mask of the first image, 25 MB at most.")
 MASK_AI = Field("mask_asset_identifier", "asset", doc="The mask as an asset identifier.")
 STYLE_AI = Field(
     "style_reference_asset_identifiers",
@@ -208,7 +216,12 @@ CUSTOM = Field(
 CHAR_AI = Field("character_reference_asset_identifiers", "assets", low=1, high=1)
 CHAR_COLL = Field("character_reference_collection_id", "str")
 CHAR_COLL_V = Field("character_reference_collection_version_id", "str")
-CHAR_FILES = Field("character_reference_images", "files", doc="One character reference image.")
+CHAR_FILES = Field(
+    "character_reference_images",
+    "files",
+    max_bytes=25 * MIB,
+    doc="One character reference image, 25 MB at most.",
+)
 CHAR_MASK = Field("character_reference_mask", "file")
 IMAGE_WEIGHT = Field(
     "image_weight",
@@ -287,7 +300,7 @@ OPS: tuple[Op, ...] = (
             Field("resolution", "str"),
             Field("resolution_tier", TIER_AUTO),
             Field("category_id", "str", low=22, high=22),
-            _images(None),
+            _images(25),
             _images_ai(10),
             MAGIC_F,
             NEG,
@@ -306,7 +319,7 @@ OPS: tuple[Op, ...] = (
             PROMPT,
             Field("aspect_ratio", "str"),
             Field("resolution", "str"),
-            _images(None),
+            _images(25),
             _images_ai(16),
             NUM,
             SEED,
@@ -325,9 +338,9 @@ OPS: tuple[Op, ...] = (
                 Field("resolution", "str"),
                 Field("quality", QUALITY_GPT),
                 Field("background", BACKGROUND),
-                _images(None),
+                _images(25),
                 _images_ai(16),
-                MASK,
+                MASK_25,
                 NUM,
                 SEED,
                 PRIVATE,
@@ -494,9 +507,9 @@ OPS: tuple[Op, ...] = (
                 doc="``auto`` (the default), ``source``, or ``WxH`` (sides multiples of 32).",
             ),
             Field("quality", QUALITY_45),
-            _images(None),
+            _images(25),
             _images_ai(5),
-            MASK,
+            MASK_25,
             MAGIC_F,
             NUM,
             SEED,
@@ -612,7 +625,7 @@ OPS: tuple[Op, ...] = (
         "image/inpaint/ideogram-3",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -635,7 +648,7 @@ OPS: tuple[Op, ...] = (
         "image/inpaint/ideogram-3-character",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -668,7 +681,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             CUSTOM,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -713,7 +726,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/auto",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V4),
@@ -742,7 +755,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-3",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -768,7 +781,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-3-character",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -803,7 +816,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             CUSTOM,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -831,7 +844,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-4",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("resolution", RES_V4),
@@ -849,7 +862,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/auto",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             REFRAME_AR,
             NUM_4,
@@ -862,7 +875,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/bria-expand",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             REFRAME_AR,
             SEED,
@@ -874,7 +887,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/gpt-image-2-5-flare",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             REFRAME_AR,
             Field("quality", QUALITY_GPT),
@@ -888,7 +901,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/ideogram-3",
         (
-            IMAGE,
+            IMAGE_25,
             IAI,
             Field("resolution", RES_V3, required=True),
             SPEED_F,
@@ -908,7 +921,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/nano-banana-2",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("aspect_ratio", NB2_REFRAME_AR, required=True),
             NUM_4,
@@ -921,7 +934,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/nano-banana-pro",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("aspect_ratio", NBPRO_REFRAME_AR, required=True),
             Field("resolution_tier", TIER_UPPER),
@@ -936,7 +949,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/auto",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("upscale_factor", UPSCALE_X248),
             SEED,
@@ -950,7 +963,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/nano-banana-pro",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field(
                 "prompt",
@@ -970,7 +983,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-bloom-2",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             UPSCALE_PROMPT,
             Field("upscale_factor", UPSCALE_X248),
@@ -987,7 +1000,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-redefine",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             UPSCALE_PROMPT,
             Field("upscale_factor", UPSCALE_X248),
@@ -1014,7 +1027,7 @@ OPS: tuple[Op, ...] = (
             "upscale",
             f"image/upscale/{m}",
             (
-                IMAGE,
+                IMAGE_50,
                 IAI,
                 Field("upscale_factor", UPSCALE_X248),
                 _knob("denoise", 0, 1),
@@ -1038,7 +1051,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-wonder-3-5",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("upscale_factor", UPSCALE_X248),
             Field("enhancement_strength", QUALITY_LMH),
@@ -1053,16 +1066,16 @@ OPS: tuple[Op, ...] = (
     Op(
         "remove_background",
         "image/remove-background/ideogram-1",
-        (IMAGE, IAI, PRIVATE, TARGET, ASYNC),
+        (IMAGE_25, IAI, PRIVATE, TARGET, ASYNC),
         one_of=_SOURCE,
     ),
     Op(
         "remove_object",
         "image/remove-object/ideogram-1",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            MASK,
+            attrs.evolve(MASK, max_bytes=50 * MIB, doc="The mask, 50 MB at most."),
             MASK_AI,
             Field("store_assets", "bool"),
             SEED,
@@ -1075,7 +1088,7 @@ OPS: tuple[Op, ...] = (
         "image/replace-background/gpt-image-2",
         (
             BACKGROUND_PROMPT,
-            IMAGE,
+            IMAGE_ANY_50,
             IAI,
             Field("quality", QUALITY_LMH),
             NUM,
@@ -1089,7 +1102,7 @@ OPS: tuple[Op, ...] = (
         "image/replace-background/ideogram-3",
         (
             BACKGROUND_PROMPT,
-            IMAGE,
+            IMAGE_ANY_50,
             IAI,
             SPEED_F,
             NUM,
@@ -1125,7 +1138,7 @@ OPS: tuple[Op, ...] = (
         "layerize",
         "design/layerize/ideogram-3",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field(
                 "font_candidate_files",

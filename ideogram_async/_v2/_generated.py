@@ -392,7 +392,7 @@ class V2Operations(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -457,7 +457,7 @@ class V2Operations(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -735,7 +735,7 @@ class V2Operations(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -1012,7 +1012,7 @@ class V2Operations(V2Base):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -1417,7 +1417,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -1507,14 +1507,14 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -1601,7 +1601,7 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -1754,7 +1754,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -1846,7 +1846,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -1943,7 +1943,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -1951,7 +1951,7 @@ class V2Operations(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -2040,7 +2040,7 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -2117,7 +2117,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -2173,7 +2173,7 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -2220,7 +2220,7 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2267,7 +2267,7 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -2321,7 +2321,7 @@ class V2Operations(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -2379,7 +2379,7 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -2428,7 +2428,7 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -2475,7 +2475,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/auto``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -2521,7 +2521,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/nano-banana-pro``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -2571,7 +2571,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-bloom-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -2634,7 +2634,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-redefine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -2711,7 +2711,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-standard-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -2779,7 +2779,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-text-refine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -2842,7 +2842,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-wonder-3-5``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -2887,7 +2887,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/remove-background/ideogram-1``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -2931,9 +2931,9 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -2982,7 +2982,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -3031,7 +3031,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -3150,7 +3150,7 @@ class V2Operations(V2Base):
         ``POST /v2/design/layerize/ideogram-3``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -3349,7 +3349,7 @@ class V2Submissions(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3419,7 +3419,7 @@ class V2Submissions(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3717,7 +3717,7 @@ class V2Submissions(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -4014,7 +4014,7 @@ class V2Submissions(V2Base):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -4454,7 +4454,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -4549,14 +4549,14 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -4647,7 +4647,7 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -4808,7 +4808,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -4905,7 +4905,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -5007,7 +5007,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -5015,7 +5015,7 @@ class V2Submissions(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -5109,7 +5109,7 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -5191,7 +5191,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -5249,7 +5249,7 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -5295,7 +5295,7 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5341,7 +5341,7 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -5396,7 +5396,7 @@ class V2Submissions(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -5454,7 +5454,7 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -5502,7 +5502,7 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -5551,7 +5551,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -5602,7 +5602,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -5657,7 +5657,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -5725,7 +5725,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -5807,7 +5807,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -5880,7 +5880,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -5948,7 +5948,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -5997,7 +5997,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -6041,9 +6041,9 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -6092,7 +6092,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -6143,7 +6143,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -6194,7 +6194,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -6385,7 +6385,7 @@ class V2Quotes(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6450,7 +6450,7 @@ class V2Quotes(V2Base):
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 16 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6728,7 +6728,7 @@ class V2Quotes(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -7005,7 +7005,7 @@ class V2Quotes(V2Base):
                 ``medium``, ``high``.
             images: Input images to edit or combine.
             image_asset_identifiers: Up to 5 input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -7410,7 +7410,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -7500,14 +7500,14 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -7594,7 +7594,7 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -7747,7 +7747,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -7839,7 +7839,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -7936,7 +7936,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -7944,7 +7944,7 @@ class V2Quotes(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
@@ -8033,7 +8033,7 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
@@ -8110,7 +8110,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
@@ -8164,7 +8164,7 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -8208,7 +8208,7 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8252,7 +8252,7 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: ``width:height``, as ``16:9``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
@@ -8305,7 +8305,7 @@ class V2Quotes(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -8361,7 +8361,7 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
@@ -8407,7 +8407,7 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             num_images: How many images, 1 to 4.
@@ -8453,7 +8453,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/auto``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -8499,7 +8499,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/nano-banana-pro``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
@@ -8549,7 +8549,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-bloom-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -8612,7 +8612,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-redefine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
@@ -8689,7 +8689,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-standard-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -8757,7 +8757,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-text-refine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             denoise: A setting of the upscaler, from 0 to 1.
@@ -8820,7 +8820,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-wonder-3-5``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -8865,7 +8865,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/remove-background/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -8907,9 +8907,9 @@ class V2Quotes(V2Base):
         ``POST /v2/image/remove-object/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -8955,7 +8955,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -9001,7 +9001,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: The new background (1 to 4,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -9047,7 +9047,7 @@ class V2Quotes(V2Base):
         ``POST /v2/design/layerize/ideogram-3``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
