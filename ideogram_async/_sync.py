@@ -1443,13 +1443,13 @@ class V2(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -1503,7 +1503,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1562,8 +1562,8 @@ class V2(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1625,8 +1625,8 @@ class V2(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1813,7 +1813,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1896,12 +1896,12 @@ class V2(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1983,7 +1983,7 @@ class V2(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -2164,8 +2164,8 @@ class V2(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -2337,7 +2337,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2389,7 +2389,7 @@ class V2(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2499,7 +2499,7 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2556,7 +2556,7 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -2566,7 +2566,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2644,20 +2644,20 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2736,7 +2736,7 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -2744,7 +2744,7 @@ class V2(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2885,9 +2885,9 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -2895,7 +2895,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -2975,9 +2975,9 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -2986,7 +2986,7 @@ class V2(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3070,20 +3070,20 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3165,16 +3165,16 @@ class V2(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -3240,9 +3240,9 @@ class V2(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -3293,10 +3293,10 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3338,8 +3338,8 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3383,12 +3383,12 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3436,13 +3436,13 @@ class V2(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -3492,9 +3492,9 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3539,10 +3539,10 @@ class V2(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -3584,7 +3584,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/auto``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -3628,9 +3628,9 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/nano-banana-pro``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3664,7 +3664,7 @@ class V2(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -3676,11 +3676,11 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-bloom-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3717,7 +3717,7 @@ class V2(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -3726,7 +3726,7 @@ class V2(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -3737,22 +3737,22 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-redefine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -3812,16 +3812,16 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-standard-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -3878,16 +3878,16 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-text-refine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -3939,7 +3939,7 @@ class V2(SyncGroup):
         ``POST /v2/image/upscale/topaz-wonder-3-5``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -3982,7 +3982,7 @@ class V2(SyncGroup):
         ``POST /v2/image/remove-background/ideogram-1``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -4024,9 +4024,9 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -4072,8 +4072,8 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -4119,8 +4119,8 @@ class V2(SyncGroup):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -4234,7 +4234,7 @@ class V2(SyncGroup):
         ``POST /v2/design/layerize/ideogram-3``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -4419,13 +4419,13 @@ class V2Submissions(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -4488,7 +4488,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4558,8 +4558,8 @@ class V2Submissions(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4632,8 +4632,8 @@ class V2Submissions(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4853,7 +4853,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4947,12 +4947,12 @@ class V2Submissions(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5045,7 +5045,7 @@ class V2Submissions(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -5259,8 +5259,8 @@ class V2Submissions(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -5465,7 +5465,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5528,7 +5528,7 @@ class V2Submissions(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5660,7 +5660,7 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5728,7 +5728,7 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -5738,7 +5738,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5827,20 +5827,20 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5929,7 +5929,7 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -5937,7 +5937,7 @@ class V2Submissions(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6098,9 +6098,9 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -6108,7 +6108,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -6199,9 +6199,9 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -6210,7 +6210,7 @@ class V2Submissions(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6305,20 +6305,20 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6411,16 +6411,16 @@ class V2Submissions(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -6497,9 +6497,9 @@ class V2Submissions(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -6558,10 +6558,10 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6608,8 +6608,8 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6658,12 +6658,12 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6718,13 +6718,13 @@ class V2Submissions(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -6780,9 +6780,9 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6832,10 +6832,10 @@ class V2Submissions(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -6885,7 +6885,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -6940,9 +6940,9 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6984,7 +6984,7 @@ class V2Submissions(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -6999,11 +6999,11 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7048,7 +7048,7 @@ class V2Submissions(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -7057,7 +7057,7 @@ class V2Submissions(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -7071,22 +7071,22 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -7157,16 +7157,16 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -7234,16 +7234,16 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -7306,7 +7306,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -7359,7 +7359,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -7407,9 +7407,9 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -7461,8 +7461,8 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -7516,8 +7516,8 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -7572,7 +7572,7 @@ class V2Submissions(SyncGroup):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -7699,13 +7699,13 @@ class V2Quotes(SyncGroup):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -7759,7 +7759,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7818,8 +7818,8 @@ class V2Quotes(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7881,8 +7881,8 @@ class V2Quotes(SyncGroup):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8069,7 +8069,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8152,12 +8152,12 @@ class V2Quotes(SyncGroup):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8239,7 +8239,7 @@ class V2Quotes(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -8420,8 +8420,8 @@ class V2Quotes(SyncGroup):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -8593,7 +8593,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8645,7 +8645,7 @@ class V2Quotes(SyncGroup):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8755,7 +8755,7 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8812,7 +8812,7 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -8822,7 +8822,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8900,20 +8900,20 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8992,7 +8992,7 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -9000,7 +9000,7 @@ class V2Quotes(SyncGroup):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9141,9 +9141,9 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -9151,7 +9151,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -9231,9 +9231,9 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -9242,7 +9242,7 @@ class V2Quotes(SyncGroup):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9326,20 +9326,20 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -9421,16 +9421,16 @@ class V2Quotes(SyncGroup):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -9496,9 +9496,9 @@ class V2Quotes(SyncGroup):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -9547,10 +9547,10 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/auto``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9589,8 +9589,8 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/bria-expand``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9631,12 +9631,12 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/reframe/gpt-image-2-5-flare``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9683,13 +9683,13 @@ class V2Quotes(SyncGroup):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -9737,9 +9737,9 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9781,10 +9781,10 @@ class V2Quotes(SyncGroup):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -9825,7 +9825,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/auto``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -9869,9 +9869,9 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/nano-banana-pro``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9905,7 +9905,7 @@ class V2Quotes(SyncGroup):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -9917,11 +9917,11 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-bloom-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -9958,7 +9958,7 @@ class V2Quotes(SyncGroup):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -9967,7 +9967,7 @@ class V2Quotes(SyncGroup):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -9978,22 +9978,22 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-redefine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -10053,16 +10053,16 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-standard-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -10119,16 +10119,16 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-text-refine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -10180,7 +10180,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/upscale/topaz-wonder-3-5``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -10223,7 +10223,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/remove-background/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -10263,9 +10263,9 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/remove-object/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -10308,8 +10308,8 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/replace-background/gpt-image-2``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -10352,8 +10352,8 @@ class V2Quotes(SyncGroup):
         ``POST /v2/image/replace-background/ideogram-3``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -10397,7 +10397,7 @@ class V2Quotes(SyncGroup):
         ``POST /v2/design/layerize/ideogram-3``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.

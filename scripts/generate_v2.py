@@ -12,10 +12,12 @@ import argparse
 import pathlib
 import sys
 import textwrap
+import typing
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ideogram_async import _enums  # noqa: E402
 from ideogram_async._v2._fields import ENUMS, OPS, Enum, Field, Op  # noqa: E402
 from ideogram_async._v2._routes import ROUTES  # noqa: E402
 
@@ -58,7 +60,7 @@ _DOCS = {
     "detail": "Add detail.",
     "face_enhancement": "Enhance faces.",
 }
-_KNOB = "A setting of the upscaler (the server checks its range)."
+_KNOB = "A setting of the upscaler."
 
 
 def _type(field: Field) -> str:
@@ -80,8 +82,15 @@ def _type(field: Field) -> str:
     }[kind]
 
 
+def _n(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
 def _doc(field: Field) -> str:
     text = field.doc or _DOCS.get(field.name) or _KNOB
+    if not field.doc and field.kind in ("int", "num") and None not in (field.low, field.high):
+        # The snapshot's range, which the SDK checks before sending.
+        text = text[:-1] + f", from {_n(field.low or 0)} to {_n(field.high or 0)}."
     if isinstance(field.kind, Enum) and len(field.kind.values) <= 8:
         text += " One of " + ", ".join(f"``{v}``" for v in field.kind.values) + "."
     return text
@@ -175,8 +184,19 @@ def _method(o: Op, kind: str) -> list[str]:
     return lines
 
 
+def _v1_aliases() -> dict[str, str]:
+    """v2 enum name -> the v1 ``...Value`` alias of ``_enums.py`` with the very same values."""
+    v1 = {
+        typing.get_args(value): name
+        for name, value in vars(_enums).items()
+        if name.endswith("Value") and typing.get_origin(value) is typing.Literal
+    }
+    return {e.name: v1[e.values] for e in ENUMS if e.values in v1}
+
+
 def render() -> str:
     """The generated module's text."""
+    shared = _v1_aliases()
     out = [
         '"""Typed v2 methods, one per operation and model.',
         "",
@@ -188,6 +208,7 @@ def render() -> str:
         "from collections.abc import Mapping, Sequence",
         "from typing import TYPE_CHECKING, Any, Literal, Union",
         "",
+        *([f"from .._enums import {', '.join(sorted(shared.values()))}"] if shared else []),
         "from ._base import V2Base",
         "",
         "if TYPE_CHECKING:",
@@ -211,7 +232,8 @@ def render() -> str:
     ]
     for enum in sorted(ENUMS, key=lambda e: e.name):
         values = ", ".join(f'"{v}"' for v in enum.values)
-        out.append(f"{enum.name} = Literal[{values}]")
+        # The same values as a v1 alias: one Literal, not two copies that could drift apart.
+        out.append(f"{enum.name} = {shared.get(enum.name) or f'Literal[{values}]'}")
     out.append("")
     groups = (
         ("V2Operations", "run", "Ideogram's v2 operations, run to their result."),

@@ -101,6 +101,103 @@ async def test_invalid_input_is_refused_before_sending(call: Any, param: str, al
     assert sent == []
 
 
+ASSET = {"asset_type": "UPLOAD", "asset_id": "a"}
+SOURCE = {"image_asset_identifier": ASSET}
+STACKED = "stacked_custom_models"
+
+# (method, other arguments, parameter, a value on the bound, one past it, the range stated),
+# each limit as the raw snapshot (spec/openapi.json @ e312b23) states it.
+EDGES: list[tuple[str, dict[str, Any], str, Any, Any, str]] = [
+    ("upscale_topaz_redefine", SOURCE, "denoise", 1, 1.01, "a number from 0 to 1"),
+    ("upscale_topaz_redefine", SOURCE, "denoise", 0, -0.01, "a number from 0 to 1"),
+    ("upscale_topaz_redefine", SOURCE, "detail_strength", 10, 10.5, "a number from 0 to 10"),
+    ("upscale_topaz_redefine", SOURCE, "texture", 1, 0, "an integer from 1 to 5"),
+    ("upscale_topaz_standard_2", SOURCE, "strength", 0.01, 0.009, "a number from 0.01 to 1"),
+    ("upscale_topaz_bloom_2", SOURCE, "creativity", 9, 10, "an integer from 1 to 9"),
+    ("upscale_topaz_bloom_2", SOURCE, "prompt", "x" * 1024, "x" * 1025, "at most 1024 characters"),
+    ("upscale_nano_banana_pro", SOURCE, "prompt", "x" * 2000, "x" * 2001, "at most 2000"),
+    ("generate_ideogram_4", {"prompt": "p"}, "num_images", 8, 9, "an integer from 1 to 8"),
+    ("generate_z_image", {"prompt": "p"}, "num_inference_steps", 128, 129, "from 1 to 128"),
+    (
+        "generate_gpt_image_2",
+        {"prompt": "p"},
+        "image_asset_identifiers",
+        [ASSET] * 16,
+        [ASSET] * 17,
+        "from 1 to 16 identifiers",
+    ),
+    (
+        "generate_ideogram_3",
+        {"prompt": "p"},
+        "style_reference_asset_identifiers",
+        [ASSET],
+        [],
+        "from 1 to 10",
+    ),
+    (
+        "generate_ideogram_4_custom_model",
+        {"prompt": "p", "custom_model_uri": "model/m/version/1"},
+        STACKED,
+        [{"custom_model_uri": "model/a/version/1", "weight": 1e-6}],
+        [{"custom_model_uri": "model/a/version/1", "weight": 0}],
+        "greater than 0",
+    ),
+    (
+        "generate_ideogram_4_custom_model",
+        {"prompt": "p", "custom_model_uri": "model/m/version/1"},
+        STACKED,
+        [{"custom_model_uri": f"model/a/version/{i}"} for i in range(4)],
+        [{"custom_model_uri": f"model/a/version/{i}"} for i in range(5)],
+        "from 1 to 4 models",
+    ),
+    ("remix_ideogram_4", {"prompt": "p", **SOURCE}, "image_weight", 100, 101, "from 1 to 100"),
+    ("reframe_nano_banana_2", {**SOURCE, "aspect_ratio": "16:9"}, "num_images", 4, 5, "1 to 4"),
+    ("reframe_auto", SOURCE, "aspect_ratio", "1:1", "1:", "from 3 to 21 characters"),
+    ("replace_background_ideogram_3", SOURCE, "prompt", "x" * 4000, "x" * 4001, "1 to 4000"),
+    ("generate_auto", {"prompt": "p"}, "category_id", "c" * 22, "c" * 23, "exactly 22"),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "base", "param", "bound", "past", "allowed"),
+    EDGES,
+    ids=[
+        f"{e[0]}-{e[2]}-{e[3] if not isinstance(e[3], (str, list)) else len(e[3])}" for e in EDGES
+    ],
+)
+async def test_limits_take_the_bound_and_refuse_one_past_it(
+    method: str, base: dict[str, Any], param: str, bound: Any, past: Any, allowed: str
+) -> None:
+    """A value on the snapshot's bound is sent; one past it is refused before any request."""
+    sent: list[httpx.Request] = []
+    async with recording({"generation_id": "g"}, sent) as client:
+        call = getattr(client.v2.submit, method)
+        await call(**base, **{param: bound})
+        assert len(sent) == 1
+        with pytest.raises(ia.IdeogramValidationError) as caught:
+            await call(**base, **{param: past})
+    assert caught.value.param.startswith(param)
+    assert allowed in str(caught.value)
+    assert len(sent) == 1
+
+
+async def test_emulator_refuses_out_of_range_values_like_the_sdk() -> None:
+    """The emulator checks through the same table: 422 one past a bound, accepted on it."""
+    emulator = Emulator()
+    async with httpx.AsyncClient(transport=emulator.transport(), base_url="http://e") as http:
+        path = "/v2/image/upscale/topaz-standard-2"
+        answers = [
+            await http.post(
+                path,
+                json={"image_asset_identifier": ASSET, "strength": strength, "async": True},
+                headers={"Api-Key": "k"},
+            )
+            for strength in (0.01, 0.009)
+        ]
+    assert [a.status_code for a in answers] == [200, 422]
+    assert "from 0.01 to 1" in answers[1].json()["error"]
+
+
 async def test_ideogram_4_5_sizes_within_the_limits_are_sent() -> None:
     """auto, source and WxH sizes inside the documented limits pass as given."""
     sent: list[httpx.Request] = []
@@ -126,6 +223,31 @@ async def test_file_size_limits_are_per_field() -> None:
         with pytest.raises(ia.IdeogramValidationError, match="10 MB"):
             await client.v2.describe_ideogram_3(image=big)
         await client.v2.precise_edit_ideogram_4_5(prompt="p", image=big)
+    assert len(sent) == 1
+
+
+async def test_image_sizes_are_those_each_operation_states() -> None:
+    """25 MB on remove-background, 50 MB on the upscalers: one byte past 25 MB splits them."""
+    at_25 = PNG + b"\x00" * (25 * 1024 * 1024 - len(PNG))
+    past_25 = at_25 + b"\x00"
+    sent: list[httpx.Request] = []
+    async with recording({"generation_id": "g"}, sent) as client:
+        await client.v2.submit.remove_background_ideogram_1(image=at_25)
+        with pytest.raises(ia.IdeogramValidationError, match="25 MB") as caught:
+            await client.v2.submit.remove_background_ideogram_1(image=past_25)
+        await client.v2.submit.upscale_auto(image=past_25)
+    assert caught.value.param == "image"
+    assert len(sent) == 2
+
+
+async def test_replace_background_takes_formats_beyond_png_jpeg_webp() -> None:
+    """Replace-background states HEIF, AVIF, GIF...: the SDK leaves the format to the server."""
+    heif = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
+    sent: list[httpx.Request] = []
+    async with recording({"generation_id": "g"}, sent) as client:
+        await client.v2.submit.replace_background_ideogram_3(prompt="a beach", image=heif)
+        with pytest.raises(ia.IdeogramValidationError, match="PNG, JPEG or WebP"):
+            await client.v2.submit.remove_background_ideogram_1(image=heif)
     assert len(sent) == 1
 
 

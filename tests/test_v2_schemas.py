@@ -43,6 +43,8 @@ def _value(field: Field, last: bool) -> Any:
         return "1024x1024"
     if field.check == "multiple_of_16":
         return 1024
+    if field.kind == "str" and field.low is not None and field.low > len(_SAMPLES["str"]):
+        return "c" * int(field.low)
     return _SAMPLES[field.kind]
 
 
@@ -99,6 +101,35 @@ def _client(sent: list[httpx.Request]) -> ia.AsyncIdeogram:
     )
     client.jobs.first_poll_delay = 0
     return client
+
+
+_BOUNDS = {
+    "int": ("minimum", "maximum"),
+    "num": ("minimum", "maximum"),
+    "str": ("minLength", "maxLength"),
+    "assets": ("minItems", "maxItems"),
+    "stacked": ("minItems", "maxItems"),
+}
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.path)
+def test_field_limits_are_the_snapshots(op: Op) -> None:
+    """Every field's low and high are exactly the raw snapshot's limits, no more, no fewer."""
+    limits = REQUESTS[op.path].get("limits", {})
+    route = ROUTES["/v2/" + op.path]
+    for field in op.fields:
+        stated = limits.get(field.name, {})
+        if field.kind == "files":
+            assert (route.files.get(field.name) or None) == stated.get("maxItems"), field.name
+            continue
+        if isinstance(field.kind, Enum) or field.kind not in _BOUNDS:
+            assert (field.low, field.high) == (None, None), field.name
+            continue
+        low, high = _BOUNDS[field.kind]
+        assert (field.low, field.high) == (stated.get(low), stated.get(high)), field.name
+        if field.kind in ("int", "num") and stated:
+            assert (field.kind == "int") == (stated.get("type") == "integer"), field.name
+    assert set(limits) <= {f.name for f in op.fields}
 
 
 def test_every_typed_operation_has_a_schema() -> None:

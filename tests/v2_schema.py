@@ -76,8 +76,11 @@ def fields_schema(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def request_schema(path: str) -> dict[str, Any]:
-    """The request schema of ``/v2/{path}``."""
-    return fields_schema(REQUESTS[path]["fields"])
+    """The request schema of ``/v2/{path}``, with the raw snapshot's limits on its fields."""
+    schema = fields_schema(REQUESTS[path]["fields"])
+    for name, limits in REQUESTS[path].get("limits", {}).items():
+        schema["properties"][name] = {**schema["properties"][name], **limits}
+    return schema
 
 
 def response_schema(key: str) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def response_schema(key: str) -> dict[str, Any]:
 
 def _coerce(text: str, schema: dict[str, Any]) -> Any:
     kinds = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", ())}
-    if "number" in kinds:
+    if kinds & {"number", "integer"}:
         try:
             return json.loads(text)
         except ValueError:

@@ -1,15 +1,17 @@
 """The request fields of every v2 image operation the SDK types, per model, as data.
 
-Transcribed from the 2026-10-07 snapshot's request schemas (through the compact listing
-``src/generated/types.gen.ts`` of ``qmediat/ideogram-mcp`` at ``02f27bf``; see
-``tests/data/v2/README.md``). A new model (Ideogram 4.6, say) is one ``Op(...)`` entry here,
-then ``python scripts/generate_v2.py`` rewrites the typed methods.
+Transcribed from the 2026-10-07 snapshot's request schemas: ``spec/openapi.json`` of
+``qmediat/ideogram-mcp`` at ``e312b23``, read raw for the limits (``minimum``, ``maximum``,
+``minLength``, ``maxLength``, ``minItems``, ``maxItems``; see ``tests/data/v2/README.md``).
+A new model (Ideogram 4.6, say) is one ``Op(...)`` entry here, then
+``python scripts/generate_v2.py`` rewrites the typed methods.
 
 Field kinds: ``str``, ``int``, ``num``, ``bool``, ``asset`` (one ``AssetIdentifier``),
 ``assets`` (a list of them), ``file``, ``files`` (uploads), ``palette`` (a preset name or
 members), ``strs`` (a list of strings), ``stacked`` (custom models with weights), or an
-``Enum`` (its lowercase values). Limits are those the spec and Ideogram's docs state; where
-none is stated, only the type is checked and the server has the last word.
+``Enum`` (its lowercase values). ``low`` and ``high`` bound a number's value, a string's
+length or a list's length, inclusive, exactly as the snapshot's schema states them; where it
+states none, only the type is checked and the server has the last word.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ class Field:
     name: str
     kind: Kind
     required: bool = False
-    low: int | None = None
-    high: int | None = None
+    low: float | None = None  # inclusive: a value, a string's length or a list's length
+    high: float | None = None
     max_bytes: int | None = None  # per file
     image: bool = True  # a file field that must be a PNG, JPEG or WebP image
     doc: str = ""
@@ -157,8 +159,9 @@ ENUMS: tuple[Enum, ...] = tuple(v for v in dict(globals()).values() if isinstanc
 PROMPT = Field(
     "prompt", "str", required=True, low=1, high=10_000, doc="What to make (1 to 10,000 characters)."
 )
-PROMPT_OPT = Field("prompt", "str", low=1, high=10_000, doc="Text guiding the operation.")
+PROMPT_OPT = Field("prompt", "str", high=10_000, doc="Text guiding the operation.")
 NUM = Field("num_images", "int", low=1, high=8, doc="How many images, 1 to 8.")
+NUM_4 = Field("num_images", "int", low=1, high=4, doc="How many images, 1 to 4.")
 SEED = Field(
     "seed", "int", low=0, high=2_147_483_647, doc="0 to 2147483647, for repeatable results."
 )
@@ -169,14 +172,25 @@ ASYNC = Field("async", "bool")
 WEBHOOK = Field("webhook_url", "str", high=2048)
 MAGIC_F = Field("magic_prompt", MAGIC, doc="Let Ideogram rewrite the prompt.")
 SPEED_F = Field("rendering_speed", SPEED)
-NEG = Field("negative_prompt", "str", doc="What to leave out.")
+NEG = Field("negative_prompt", "str", high=10_000, doc="What to leave out.")
 IMAGE = Field("image", "file", doc="The source image (PNG, JPEG or WebP).")
+# The per-file sizes the snapshot states in each field's description.
+IMAGE_25 = attrs.evolve(IMAGE, max_bytes=25 * MIB, doc="The source image, 25 MB at most.")
+IMAGE_50 = attrs.evolve(IMAGE, max_bytes=50 * MIB, doc="The source image, 50 MB at most.")
+# Replace-background also takes HEIF, AVIF, GIF, BMP, TIFF and MPO: the server judges the format.
+IMAGE_ANY_50 = attrs.evolve(
+    IMAGE_50, image=False, doc="The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most."
+)
 IAI = Field("image_asset_identifier", "asset", doc="The source image as an asset identifier.")
 MASK = Field("mask", "file", doc="A black-and-white mask: black marks the area to change.")
+MASK_25 = attrs.evolve(MASK, max_bytes=25 * MIB, doc="A mask of the first image, 25 MB at most.")
 MASK_AI = Field("mask_asset_identifier", "asset", doc="The mask as an asset identifier.")
-IMAGES_AI = Field("image_asset_identifiers", "assets", doc="Input images as asset identifiers.")
 STYLE_AI = Field(
-    "style_reference_asset_identifiers", "assets", doc="Style references as asset identifiers."
+    "style_reference_asset_identifiers",
+    "assets",
+    low=1,
+    high=10,
+    doc="Up to 10 style references as asset identifiers.",
 )
 STYLE_COLL = Field("style_reference_collection_id", "str")
 STYLE_COLL_V = Field("style_reference_collection_version_id", "str")
@@ -191,15 +205,51 @@ PRESET_F = Field("style_preset", PRESET)
 PALETTE = Field(
     "color_palette", "palette", doc="A preset name (``ember``...) or ``{'members': [...]}``."
 )
-CUSTOM = Field("custom_model_uri", "str", required=True, doc="``model/<name>/version/<version>``.")
-CHAR_AI = Field("character_reference_asset_identifiers", "assets", high=1)
+CUSTOM = Field(
+    "custom_model_uri",
+    "str",
+    required=True,
+    low=1,
+    high=512,
+    doc="``model/<name>/version/<version>``.",
+)
+CHAR_AI = Field("character_reference_asset_identifiers", "assets", low=1, high=1)
 CHAR_COLL = Field("character_reference_collection_id", "str")
 CHAR_COLL_V = Field("character_reference_collection_version_id", "str")
-CHAR_FILES = Field("character_reference_images", "files", doc="One character reference image.")
+CHAR_FILES = Field(
+    "character_reference_images",
+    "files",
+    max_bytes=25 * MIB,
+    doc="One character reference image, 25 MB at most.",
+)
 CHAR_MASK = Field("character_reference_mask", "file")
 IMAGE_WEIGHT = Field(
-    "image_weight", "int", doc="How much the source image weighs against the prompt."
+    "image_weight",
+    "int",
+    low=1,
+    high=100,
+    doc="How closely the result follows the source image, 1 to 100.",
 )
+UPSCALE_PROMPT = Field(
+    "prompt", "str", high=1024, doc="Detail to guide the upscaler (1,024 characters at most)."
+)
+BACKGROUND_PROMPT = Field(
+    "prompt",
+    "str",
+    required=True,
+    low=1,
+    high=4000,
+    doc="The new background (1 to 4,000 characters).",
+)
+REFRAME_AR = Field(
+    "aspect_ratio", "str", required=True, low=3, high=21, doc="``width:height``, as ``16:9``."
+)
+
+
+def _knob(name: str, low: float, high: float, kind: Kind = "num") -> Field:
+    """An upscaler's setting, with the range the snapshot states (inclusive)."""
+    return Field(name, kind, low=low, high=high)
+
 
 _OPT = (ASYNC, WEBHOOK)  # the async envelope of operations that run either way
 _NO_PRESET_WITH = (
@@ -227,6 +277,16 @@ def _images(limit_mib: int | None) -> Field:
     )
 
 
+def _images_ai(most: int) -> Field:
+    return Field(
+        "image_asset_identifiers",
+        "assets",
+        low=1,
+        high=most,
+        doc=f"Up to {most} input images as asset identifiers.",
+    )
+
+
 _V3_STYLE = (STYLE_CODES, PRESET_F, STYLE_AI, STYLE_COLL, STYLE_COLL_V, STYLE_FILES)
 
 OPS: tuple[Op, ...] = (
@@ -239,9 +299,9 @@ OPS: tuple[Op, ...] = (
             Field("aspect_ratio", "str"),
             Field("resolution", "str"),
             Field("resolution_tier", TIER_AUTO),
-            Field("category_id", "str"),
-            _images(None),
-            IMAGES_AI,
+            Field("category_id", "str", low=22, high=22),
+            _images(25),
+            _images_ai(10),
             MAGIC_F,
             NEG,
             NUM,
@@ -259,8 +319,8 @@ OPS: tuple[Op, ...] = (
             PROMPT,
             Field("aspect_ratio", "str"),
             Field("resolution", "str"),
-            _images(None),
-            IMAGES_AI,
+            _images(25),
+            _images_ai(16),
             NUM,
             SEED,
             PRIVATE,
@@ -278,9 +338,9 @@ OPS: tuple[Op, ...] = (
                 Field("resolution", "str"),
                 Field("quality", QUALITY_GPT),
                 Field("background", BACKGROUND),
-                _images(None),
-                IMAGES_AI,
-                MASK,
+                _images(25),
+                _images_ai(16),
+                MASK_25,
                 NUM,
                 SEED,
                 PRIVATE,
@@ -447,9 +507,9 @@ OPS: tuple[Op, ...] = (
                 doc="``auto`` (the default), ``source``, or ``WxH`` (sides multiples of 32).",
             ),
             Field("quality", QUALITY_45),
-            _images(None),
-            IMAGES_AI,
-            MASK,
+            _images(25),
+            _images_ai(5),
+            MASK_25,
             MAGIC_F,
             NUM,
             SEED,
@@ -465,7 +525,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             CUSTOM,
-            Field("stacked_custom_models", "stacked"),
+            Field("stacked_custom_models", "stacked", low=1, high=4),
             Field("resolution", RES_V4),
             SPEED_F,
             MAGIC_F,
@@ -502,7 +562,7 @@ OPS: tuple[Op, ...] = (
             Field("aspect_ratio", NB2_AR),
             Field("resolution_tier", TIER_UPPER),
             _images(25),
-            IMAGES_AI,
+            _images_ai(10),
             NUM,
             SEED,
             PRIVATE,
@@ -518,7 +578,7 @@ OPS: tuple[Op, ...] = (
             Field("aspect_ratio", NBPRO_AR),
             Field("resolution_tier", TIER_UPPER),
             _images(25),
-            IMAGES_AI,
+            _images_ai(10),
             NUM,
             SEED,
             PRIVATE,
@@ -551,7 +611,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             Field("resolution", "str"),
-            Field("num_inference_steps", "int"),
+            Field("num_inference_steps", "int", low=1, high=128),
             NUM,
             SEED,
             PRIVATE,
@@ -565,7 +625,7 @@ OPS: tuple[Op, ...] = (
         "image/inpaint/ideogram-3",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -588,7 +648,7 @@ OPS: tuple[Op, ...] = (
         "image/inpaint/ideogram-3-character",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -621,7 +681,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             CUSTOM,
-            IMAGE,
+            IMAGE_25,
             IAI,
             MASK,
             MASK_AI,
@@ -648,7 +708,7 @@ OPS: tuple[Op, ...] = (
             IAI,
             Field("mask", "file", max_bytes=50 * MIB, doc="A mask; it needs the source as a file."),
             Field("reference_images", "files", max_bytes=50 * MIB, doc="Up to 4 reference images."),
-            Field("reference_image_asset_identifiers", "assets"),
+            Field("reference_image_asset_identifiers", "assets", low=1, high=4),
             Field("context_window", "str"),
             Field("quality", QUALITY_45),
             NUM,
@@ -666,7 +726,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/auto",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V4),
@@ -695,7 +755,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-3",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -721,7 +781,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-3-character",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -756,7 +816,7 @@ OPS: tuple[Op, ...] = (
         (
             PROMPT,
             CUSTOM,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("aspect_ratio", AR_V3),
@@ -784,7 +844,7 @@ OPS: tuple[Op, ...] = (
         "image/remix/ideogram-4",
         (
             PROMPT,
-            IMAGE,
+            IMAGE_50,
             IAI,
             IMAGE_WEIGHT,
             Field("resolution", RES_V4),
@@ -802,10 +862,10 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/auto",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            Field("aspect_ratio", "str", required=True),
-            NUM,
+            REFRAME_AR,
+            NUM_4,
             SEED,
             PRIVATE,
         ),
@@ -815,9 +875,9 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/bria-expand",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            Field("aspect_ratio", "str", required=True),
+            REFRAME_AR,
             SEED,
             PRIVATE,
         ),
@@ -827,11 +887,11 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/gpt-image-2-5-flare",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            Field("aspect_ratio", "str", required=True),
+            REFRAME_AR,
             Field("quality", QUALITY_GPT),
-            NUM,
+            NUM_4,
             SEED,
             PRIVATE,
         ),
@@ -841,7 +901,7 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/ideogram-3",
         (
-            IMAGE,
+            IMAGE_25,
             IAI,
             Field("resolution", RES_V3, required=True),
             SPEED_F,
@@ -861,10 +921,10 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/nano-banana-2",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("aspect_ratio", NB2_REFRAME_AR, required=True),
-            NUM,
+            NUM_4,
             SEED,
             PRIVATE,
         ),
@@ -874,11 +934,11 @@ OPS: tuple[Op, ...] = (
         "reframe",
         "image/reframe/nano-banana-pro",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("aspect_ratio", NBPRO_REFRAME_AR, required=True),
             Field("resolution_tier", TIER_UPPER),
-            NUM,
+            NUM_4,
             SEED,
             PRIVATE,
         ),
@@ -889,7 +949,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/auto",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("upscale_factor", UPSCALE_X248),
             SEED,
@@ -903,9 +963,14 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/nano-banana-pro",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            PROMPT_OPT,
+            Field(
+                "prompt",
+                "str",
+                high=2000,
+                doc="Short guidance for the enhancement (2,000 characters at most).",
+            ),
             Field("resolution_tier", TIER_UPPER),
             SEED,
             PRIVATE,
@@ -918,11 +983,11 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-bloom-2",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            PROMPT_OPT,
+            UPSCALE_PROMPT,
             Field("upscale_factor", UPSCALE_X248),
-            Field("creativity", "num"),
+            _knob("creativity", 1, 9, "int"),
             Field("color_preservation", "bool"),
             SEED,
             PRIVATE,
@@ -935,21 +1000,21 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-redefine",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            PROMPT_OPT,
+            UPSCALE_PROMPT,
             Field("upscale_factor", UPSCALE_X248),
             Field("autoprompt", "bool"),
-            Field("creativity", "num"),
-            Field("denoise", "num"),
+            _knob("creativity", 1, 9, "int"),
+            _knob("denoise", 0, 1),
             Field("detail", "bool"),
-            Field("detail_strength", "num"),
+            _knob("detail_strength", 0, 10),
             Field("face_enhancement", "bool"),
-            Field("face_enhancement_creativity", "num"),
-            Field("face_enhancement_strength", "num"),
-            Field("sharpen", "num"),
+            _knob("face_enhancement_creativity", 0, 1),
+            _knob("face_enhancement_strength", 0, 1),
+            _knob("sharpen", 0, 1),
             Field("subject_detection", SUBJECT),
-            Field("texture", "num"),
+            _knob("texture", 1, 5, "int"),
             SEED,
             PRIVATE,
             TARGET,
@@ -962,16 +1027,16 @@ OPS: tuple[Op, ...] = (
             "upscale",
             f"image/upscale/{m}",
             (
-                IMAGE,
+                IMAGE_50,
                 IAI,
                 Field("upscale_factor", UPSCALE_X248),
-                Field("denoise", "num"),
+                _knob("denoise", 0, 1),
                 Field("face_enhancement", "bool"),
-                Field("face_enhancement_creativity", "num"),
-                Field("face_enhancement_strength", "num"),
-                Field("fix_compression", "num"),
-                Field("sharpen", "num"),
-                Field("strength", "num"),
+                _knob("face_enhancement_creativity", 0, 1),
+                _knob("face_enhancement_strength", 0, 1),
+                _knob("fix_compression", 0, 1),
+                _knob("sharpen", 0, 1),
+                _knob("strength", 0.01, 1),
                 Field("subject_detection", SUBJECT),
                 *extra,
                 PRIVATE,
@@ -986,7 +1051,7 @@ OPS: tuple[Op, ...] = (
         "upscale",
         "image/upscale/topaz-wonder-3-5",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field("upscale_factor", UPSCALE_X248),
             Field("enhancement_strength", QUALITY_LMH),
@@ -1001,16 +1066,16 @@ OPS: tuple[Op, ...] = (
     Op(
         "remove_background",
         "image/remove-background/ideogram-1",
-        (IMAGE, IAI, PRIVATE, TARGET, ASYNC),
+        (IMAGE_25, IAI, PRIVATE, TARGET, ASYNC),
         one_of=_SOURCE,
     ),
     Op(
         "remove_object",
         "image/remove-object/ideogram-1",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
-            MASK,
+            attrs.evolve(MASK, max_bytes=50 * MIB, doc="The mask, 50 MB at most."),
             MASK_AI,
             Field("store_assets", "bool"),
             SEED,
@@ -1022,8 +1087,8 @@ OPS: tuple[Op, ...] = (
         "replace_background",
         "image/replace-background/gpt-image-2",
         (
-            PROMPT,
-            IMAGE,
+            BACKGROUND_PROMPT,
+            IMAGE_ANY_50,
             IAI,
             Field("quality", QUALITY_LMH),
             NUM,
@@ -1036,8 +1101,8 @@ OPS: tuple[Op, ...] = (
         "replace_background",
         "image/replace-background/ideogram-3",
         (
-            PROMPT,
-            IMAGE,
+            BACKGROUND_PROMPT,
+            IMAGE_ANY_50,
             IAI,
             SPEED_F,
             NUM,
@@ -1073,7 +1138,7 @@ OPS: tuple[Op, ...] = (
         "layerize",
         "design/layerize/ideogram-3",
         (
-            IMAGE,
+            IMAGE_50,
             IAI,
             Field(
                 "font_candidate_files",

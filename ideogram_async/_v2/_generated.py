@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
+from .._enums import AspectRatioV3Value, ResolutionV3Value
 from ._base import V2Base
 
 if TYPE_CHECKING:
@@ -46,23 +47,7 @@ AspectRatioV3Auto = Literal[
     "5x4",
     "1x1",
 ]
-AspectRatioV3Name = Literal[
-    "1x3",
-    "3x1",
-    "1x2",
-    "2x1",
-    "9x16",
-    "16x9",
-    "10x16",
-    "16x10",
-    "2x3",
-    "3x2",
-    "3x4",
-    "4x3",
-    "4x5",
-    "5x4",
-    "1x1",
-]
+AspectRatioV3Name = AspectRatioV3Value
 AspectRatioV4Name = Literal[
     "auto",
     "1x4",
@@ -138,77 +123,7 @@ RenderingSpeedV2 = Literal["turbo", "default", "quality"]
 ResolutionTier = Literal["1K", "2K", "4K"]
 ResolutionTierLower = Literal["1k", "2k", "4k"]
 ResolutionTierRemix = Literal["1k", "2k"]
-ResolutionV3Name = Literal[
-    "512x1536",
-    "576x1408",
-    "576x1472",
-    "576x1536",
-    "640x1344",
-    "640x1408",
-    "640x1472",
-    "640x1536",
-    "704x1152",
-    "704x1216",
-    "704x1280",
-    "704x1344",
-    "704x1408",
-    "704x1472",
-    "736x1312",
-    "768x1088",
-    "768x1216",
-    "768x1280",
-    "768x1344",
-    "800x1280",
-    "832x960",
-    "832x1024",
-    "832x1088",
-    "832x1152",
-    "832x1216",
-    "832x1248",
-    "864x1152",
-    "896x960",
-    "896x1024",
-    "896x1088",
-    "896x1120",
-    "896x1152",
-    "960x832",
-    "960x896",
-    "960x1024",
-    "960x1088",
-    "1024x832",
-    "1024x896",
-    "1024x960",
-    "1024x1024",
-    "1088x768",
-    "1088x832",
-    "1088x896",
-    "1088x960",
-    "1120x896",
-    "1152x704",
-    "1152x832",
-    "1152x864",
-    "1152x896",
-    "1216x704",
-    "1216x768",
-    "1216x832",
-    "1248x832",
-    "1280x704",
-    "1280x768",
-    "1280x800",
-    "1312x736",
-    "1344x640",
-    "1344x704",
-    "1344x768",
-    "1408x576",
-    "1408x640",
-    "1408x704",
-    "1472x576",
-    "1472x640",
-    "1472x704",
-    "1536x512",
-    "1536x576",
-    "1536x640",
-]
+ResolutionV3Name = ResolutionV3Value
 ResolutionV4Name = Literal[
     "2048x2048",
     "1440x2880",
@@ -353,13 +268,13 @@ class V2Operations(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -415,7 +330,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -476,8 +391,8 @@ class V2Operations(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -541,8 +456,8 @@ class V2Operations(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -735,7 +650,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -820,12 +735,12 @@ class V2Operations(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -909,7 +824,7 @@ class V2Operations(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -1096,8 +1011,8 @@ class V2Operations(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -1275,7 +1190,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1329,7 +1244,7 @@ class V2Operations(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1443,7 +1358,7 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -1502,7 +1417,7 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -1512,7 +1427,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1592,20 +1507,20 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1686,7 +1601,7 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -1694,7 +1609,7 @@ class V2Operations(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -1839,9 +1754,9 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -1849,7 +1764,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -1931,9 +1846,9 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -1942,7 +1857,7 @@ class V2Operations(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2028,20 +1943,20 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -2125,16 +2040,16 @@ class V2Operations(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -2202,9 +2117,9 @@ class V2Operations(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -2257,10 +2172,10 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2304,8 +2219,8 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2351,12 +2266,12 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2406,13 +2321,13 @@ class V2Operations(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -2464,9 +2379,9 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2513,10 +2428,10 @@ class V2Operations(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -2560,7 +2475,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/auto``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -2606,9 +2521,9 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/nano-banana-pro``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2644,7 +2559,7 @@ class V2Operations(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -2656,11 +2571,11 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-bloom-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -2699,7 +2614,7 @@ class V2Operations(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -2708,7 +2623,7 @@ class V2Operations(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -2719,22 +2634,22 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-redefine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -2796,16 +2711,16 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-standard-2``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -2864,16 +2779,16 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-text-refine``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -2927,7 +2842,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/upscale/topaz-wonder-3-5``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -2972,7 +2887,7 @@ class V2Operations(V2Base):
         ``POST /v2/image/remove-background/ideogram-1``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -3016,9 +2931,9 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -3066,8 +2981,8 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -3115,8 +3030,8 @@ class V2Operations(V2Base):
         The API runs it as a job only; this submits it and waits for the result.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -3235,7 +3150,7 @@ class V2Operations(V2Base):
         ``POST /v2/design/layerize/ideogram-3``.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -3302,13 +3217,13 @@ class V2Submissions(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -3367,7 +3282,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3433,8 +3348,8 @@ class V2Submissions(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3503,8 +3418,8 @@ class V2Submissions(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -3712,7 +3627,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3802,12 +3717,12 @@ class V2Submissions(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -3896,7 +3811,7 @@ class V2Submissions(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -4098,8 +4013,8 @@ class V2Submissions(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -4292,7 +4207,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4351,7 +4266,7 @@ class V2Submissions(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4475,7 +4390,7 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -4539,7 +4454,7 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -4549,7 +4464,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4634,20 +4549,20 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4732,7 +4647,7 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -4740,7 +4655,7 @@ class V2Submissions(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -4893,9 +4808,9 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -4903,7 +4818,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -4990,9 +4905,9 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -5001,7 +4916,7 @@ class V2Submissions(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5092,20 +5007,20 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -5194,16 +5109,16 @@ class V2Submissions(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -5276,9 +5191,9 @@ class V2Submissions(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -5333,10 +5248,10 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5379,8 +5294,8 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5425,12 +5340,12 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5481,13 +5396,13 @@ class V2Submissions(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -5539,9 +5454,9 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5587,10 +5502,10 @@ class V2Submissions(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -5636,7 +5551,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -5687,9 +5602,9 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5727,7 +5642,7 @@ class V2Submissions(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -5742,11 +5657,11 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -5787,7 +5702,7 @@ class V2Submissions(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -5796,7 +5711,7 @@ class V2Submissions(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -5810,22 +5725,22 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -5892,16 +5807,16 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -5965,16 +5880,16 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -6033,7 +5948,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -6082,7 +5997,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -6126,9 +6041,9 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -6176,8 +6091,8 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -6227,8 +6142,8 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -6279,7 +6194,7 @@ class V2Submissions(V2Base):
         Save ``job.id`` to resume with ``client.jobs.get(id)``; never resubmit.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.
@@ -6346,13 +6261,13 @@ class V2Quotes(V2Base):
             resolution_tier: The output's size tier. One of ``1k``, ``2k``, ``4k``.
             category_id: A category that guides the model choice.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             negative_prompt: What to leave out.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             target_collection_id: A collection to store the output in.
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
 
@@ -6408,7 +6323,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6469,8 +6384,8 @@ class V2Quotes(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6534,8 +6449,8 @@ class V2Quotes(V2Base):
             background: Whether the background is transparent or opaque. One of ``auto``,
                 ``transparent``, ``opaque``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 16 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -6728,7 +6643,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6813,12 +6728,12 @@ class V2Quotes(V2Base):
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -6902,7 +6817,7 @@ class V2Quotes(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -7089,8 +7004,8 @@ class V2Quotes(V2Base):
             quality: The quality tier (a higher one costs more). One of ``very_low``, ``low``,
                 ``medium``, ``high``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
-            mask: A black-and-white mask: black marks the area to change.
+            image_asset_identifiers: Up to 5 input images as asset identifiers.
+            mask: A mask of the first image, 25 MB at most.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
@@ -7268,7 +7183,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7322,7 +7237,7 @@ class V2Quotes(V2Base):
             aspect_ratio: The output's aspect ratio.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             images: Input images to edit or combine.
-            image_asset_identifiers: Input images as asset identifiers.
+            image_asset_identifiers: Up to 10 input images as asset identifiers.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7436,7 +7351,7 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             resolution: The output's resolution.
-            num_inference_steps: The number of sampling steps.
+            num_inference_steps: The number of sampling steps, from 1 to 128.
             num_images: How many images, 1 to 8.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -7495,7 +7410,7 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -7505,7 +7420,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7585,20 +7500,20 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
             style_codes: Style codes (8 hex digits each).
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7679,7 +7594,7 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             mask: A black-and-white mask: black marks the area to change.
             mask_asset_identifier: The mask as an asset identifier.
@@ -7687,7 +7602,7 @@ class V2Quotes(V2Base):
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -7832,9 +7747,9 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             resolution_tier: The output's size tier. One of ``1k``, ``2k``.
@@ -7842,7 +7757,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
@@ -7924,9 +7839,9 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
@@ -7935,7 +7850,7 @@ class V2Quotes(V2Base):
                 ``custom``, ``fiction``, ``stylized``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8021,20 +7936,20 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_type: The kind of style. One of ``auto``, ``realistic``, ``fiction``.
-            character_reference_images: One character reference image.
+            character_reference_images: One character reference image, 25 MB at most.
             character_reference_asset_identifiers: The character reference as an asset identifier.
             character_reference_collection_id: A collection holding the character reference.
             character_reference_collection_version_id: A version of that collection.
             character_reference_mask: A mask of the character in its reference image.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_collection_id: A collection of style references.
             style_reference_collection_version_id: A version of that collection.
             style_reference_images: Up to 10 style references, 25 MB each.
@@ -8118,16 +8033,16 @@ class V2Quotes(V2Base):
         Args:
             prompt: What to make (1 to 10,000 characters).
             custom_model_uri: ``model/<name>/version/<version>``.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             aspect_ratio: The output's aspect ratio.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             magic_prompt: Let Ideogram rewrite the prompt. One of ``auto``, ``on``, ``off``.
@@ -8195,9 +8110,9 @@ class V2Quotes(V2Base):
 
         Args:
             prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            image_weight: How much the source image weighs against the prompt.
+            image_weight: How closely the result follows the source image, 1 to 100.
             resolution: The output's resolution.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -8248,10 +8163,10 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/auto``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8292,8 +8207,8 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/bria-expand``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8336,12 +8251,12 @@ class V2Quotes(V2Base):
         ``POST /v2/image/reframe/gpt-image-2-5-flare``?dry_run=true.
 
         Args:
-            aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            aspect_ratio: ``width:height``, as ``16:9``.
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``auto``, ``low``,
                 ``medium``, ``high``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8390,13 +8305,13 @@ class V2Quotes(V2Base):
 
         Args:
             resolution: The output's resolution.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
             style_codes: Style codes (8 hex digits each).
             style_preset: A style preset; not with style codes or style references.
-            style_reference_asset_identifiers: Style references as asset identifiers.
+            style_reference_asset_identifiers: Up to 10 style references as asset identifiers.
             style_reference_images: Up to 10 style references, 25 MB each.
             color_palette: A preset name (``ember``...) or ``{'members': [...]}``.
             num_images: How many images, 1 to 8.
@@ -8446,9 +8361,9 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8492,10 +8407,10 @@ class V2Quotes(V2Base):
 
         Args:
             aspect_ratio: The output's aspect ratio.
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
-            num_images: How many images, 1 to 8.
+            num_images: How many images, 1 to 4.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             **options: Per-call ``RequestOptions`` (timeout, max_retries, ...).
@@ -8538,7 +8453,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/auto``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             seed: 0 to 2147483647, for repeatable results.
@@ -8584,9 +8499,9 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/nano-banana-pro``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Short guidance for the enhancement (2,000 characters at most).
             resolution_tier: The output's size tier. One of ``1K``, ``2K``, ``4K``.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8622,7 +8537,7 @@ class V2Quotes(V2Base):
         image_asset_identifier: Asset | None = None,
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         color_preservation: bool | None = None,
         seed: int | None = None,
         private: bool | None = None,
@@ -8634,11 +8549,11 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-bloom-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            creativity: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
             color_preservation: Keep the source's colours.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
@@ -8677,7 +8592,7 @@ class V2Quotes(V2Base):
         prompt: str | None = None,
         upscale_factor: UpscaleFactorV2 | None = None,
         autoprompt: bool | None = None,
-        creativity: float | None = None,
+        creativity: int | None = None,
         denoise: float | None = None,
         detail: bool | None = None,
         detail_strength: float | None = None,
@@ -8686,7 +8601,7 @@ class V2Quotes(V2Base):
         face_enhancement_strength: float | None = None,
         sharpen: float | None = None,
         subject_detection: SubjectDetection | None = None,
-        texture: float | None = None,
+        texture: int | None = None,
         seed: int | None = None,
         private: bool | None = None,
         target_collection_id: str | None = None,
@@ -8697,22 +8612,22 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-redefine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            prompt: Text guiding the operation.
+            prompt: Detail to guide the upscaler (1,024 characters at most).
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             autoprompt: Let the upscaler write its own prompt.
-            creativity: A setting of the upscaler (the server checks its range).
-            denoise: A setting of the upscaler (the server checks its range).
+            creativity: A setting of the upscaler, from 1 to 9.
+            denoise: A setting of the upscaler, from 0 to 1.
             detail: Add detail.
-            detail_strength: A setting of the upscaler (the server checks its range).
+            detail_strength: A setting of the upscaler, from 0 to 10.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
-            texture: A setting of the upscaler (the server checks its range).
+            texture: A setting of the upscaler, from 1 to 5.
             seed: 0 to 2147483647, for repeatable results.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -8774,16 +8689,16 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-standard-2``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             private: Keep the output private (the server's default).
@@ -8842,16 +8757,16 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-text-refine``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
-            denoise: A setting of the upscaler (the server checks its range).
+            denoise: A setting of the upscaler, from 0 to 1.
             face_enhancement: Enhance faces.
-            face_enhancement_creativity: A setting of the upscaler (the server checks its range).
-            face_enhancement_strength: A setting of the upscaler (the server checks its range).
-            fix_compression: A setting of the upscaler (the server checks its range).
-            sharpen: A setting of the upscaler (the server checks its range).
-            strength: A setting of the upscaler (the server checks its range).
+            face_enhancement_creativity: A setting of the upscaler, from 0 to 1.
+            face_enhancement_strength: A setting of the upscaler, from 0 to 1.
+            fix_compression: A setting of the upscaler, from 0 to 1.
+            sharpen: A setting of the upscaler, from 0 to 1.
+            strength: A setting of the upscaler, from 0.01 to 1.
             subject_detection: Which part of the image the upscaler treats as the subject. One of
                 ``all``, ``foreground``, ``background``.
             seed: 0 to 2147483647, for repeatable results.
@@ -8905,7 +8820,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/upscale/topaz-wonder-3-5``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             upscale_factor: How much to enlarge. One of ``x2``, ``x4``, ``x8``.
             enhancement_strength: How strongly to enhance. One of ``low``, ``medium``, ``high``.
@@ -8950,7 +8865,7 @@ class V2Quotes(V2Base):
         ``POST /v2/image/remove-background/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 25 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             private: Keep the output private (the server's default).
             target_collection_id: A collection to store the output in.
@@ -8992,9 +8907,9 @@ class V2Quotes(V2Base):
         ``POST /v2/image/remove-object/ideogram-1``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
-            mask: A black-and-white mask: black marks the area to change.
+            mask: The mask, 50 MB at most.
             mask_asset_identifier: The mask as an asset identifier.
             store_assets: Store the results as assets.
             seed: 0 to 2147483647, for repeatable results.
@@ -9039,8 +8954,8 @@ class V2Quotes(V2Base):
         ``POST /v2/image/replace-background/gpt-image-2``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             quality: The quality tier (a higher one costs more). One of ``low``, ``medium``,
                 ``high``.
@@ -9085,8 +9000,8 @@ class V2Quotes(V2Base):
         ``POST /v2/image/replace-background/ideogram-3``?dry_run=true.
 
         Args:
-            prompt: What to make (1 to 10,000 characters).
-            image: The source image (PNG, JPEG or WebP).
+            prompt: The new background (1 to 4,000 characters).
+            image: The source image (JPEG, PNG, WebP, HEIF, AVIF...), 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             rendering_speed: Faster, or better, rendering. One of ``turbo``, ``default``,
                 ``quality``.
@@ -9132,7 +9047,7 @@ class V2Quotes(V2Base):
         ``POST /v2/design/layerize/ideogram-3``?dry_run=true.
 
         Args:
-            image: The source image (PNG, JPEG or WebP).
+            image: The source image, 50 MB at most.
             image_asset_identifier: The source image as an asset identifier.
             font_candidate_files: Font files to match the text against.
             prompt: Text guiding the operation.

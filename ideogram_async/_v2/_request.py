@@ -58,6 +58,27 @@ def _size_45(value: str) -> None:
         fail("size", value, allowed)
 
 
+def _n(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else str(bound)
+
+
+def _span(spec: Field) -> str:
+    """``spec``'s inclusive bounds in words: ``from 1 to 8``, ``at most 2048``."""
+    if spec.low is not None and spec.low == spec.high:
+        return f"exactly {_n(spec.low)}"
+    if spec.low is not None and spec.high is not None:
+        return f"from {_n(spec.low)} to {_n(spec.high)}"
+    if spec.low is not None:
+        return f"at least {_n(spec.low)}"
+    return f"at most {_n(spec.high or 0)}"
+
+
+def _outside(spec: Field, size: float) -> bool:
+    return (spec.low is not None and size < spec.low) or (
+        spec.high is not None and size > spec.high
+    )
+
+
 def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
     """``value`` checked against ``spec``, as it goes on the wire."""
     name, kind = spec.name, spec.kind
@@ -72,8 +93,8 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
             fail(name, value, "a non-empty string")
-        if spec.high is not None and len(value) > spec.high:
-            fail(name, f"{len(value)} characters", f"at most {spec.high} characters")
+        if _outside(spec, len(value)):
+            fail(name, f"{len(value)} characters", f"{_span(spec)} characters")
         if name == "webhook_url" and not value.lower().startswith(("https://", "http://")):
             # Ideogram takes HTTPS only; plain http is left for local receivers (the emulator).
             fail(name, value, "an https:// URL")
@@ -82,10 +103,8 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
         ok = isinstance(value, int) if kind == "int" else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok:
             fail(name, value, "an integer" if kind == "int" else "a number")
-        if (spec.low is not None and value < spec.low) or (
-            spec.high is not None and value > spec.high
-        ):
-            fail(name, value, f"a number from {spec.low} to {spec.high}")
+        if _outside(spec, value):
+            fail(name, value, f"{'an integer' if kind == 'int' else 'a number'} {_span(spec)}")
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -95,8 +114,8 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
         return _asset(name, value)
     if kind == "assets":
         items = [value] if isinstance(value, Mapping) or attrs.has(type(value)) else list(value)
-        if spec.high is not None and len(items) > spec.high:
-            fail(name, f"{len(items)} identifiers", f"at most {spec.high}")
+        if _outside(spec, len(items)):
+            fail(name, f"{len(items)} identifiers", f"{_span(spec)} identifiers")
         return [_asset(name, item) for item in items]
     if kind == "strs":
         items = [value] if isinstance(value, str) else list(value)
@@ -107,9 +126,19 @@ def _check_field(spec: Field, value: Any, max_items: int | None) -> Any:
         return _palette(value)
     if kind == "stacked":
         items = list(value)
+        if _outside(spec, len(items)):
+            fail(name, f"{len(items)} models", f"{_span(spec)} models")
         for item in items:
             if not isinstance(item, Mapping) or not isinstance(item.get("custom_model_uri"), str):
                 fail(name, item, "mappings with a custom_model_uri (and an optional weight)")
+            if not 1 <= len(item["custom_model_uri"]) <= 512:
+                fail(f"{name}.custom_model_uri", item["custom_model_uri"], "1 to 512 characters")
+            weight = item.get("weight")
+            # StackedCustomModel.weight: ``minimum: 0`` with ``exclusiveMinimum``, no maximum.
+            if weight is not None and (
+                isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0
+            ):
+                fail(f"{name}.weight", weight, "a number greater than 0")
         return [dict(i) for i in items]
     # files: checked for shape now, read and checked for content when encoded
     items = (
@@ -149,6 +178,15 @@ def _palette(value: Any) -> dict[str, Any]:
         fail("color_palette", value["name"], "one of " + ", ".join(PALETTE_PRESETS.values))
     if "name" not in value and not isinstance(value.get("members"), Sequence):
         fail("color_palette", value, "a preset name or {'members': [{'color_hex': ...}]}")
+    for member in value.get("members") or ():
+        weight = member.get("color_weight") if isinstance(member, Mapping) else None
+        # ColorPaletteMember.color_weight: from 0.05 to 1, inclusive.
+        if weight is not None and (
+            isinstance(weight, bool)
+            or not isinstance(weight, (int, float))
+            or not 0.05 <= weight <= 1
+        ):
+            fail("color_palette.color_weight", weight, "a number from 0.05 to 1")
     return dict(value)
 
 
