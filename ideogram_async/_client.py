@@ -59,6 +59,7 @@ logger = logging.getLogger("ideogram_async")
 
 _T = TypeVar("_T")
 _POLICY_OPTIONS = frozenset({"max_retries", "retry_billed", "rate_limit_timeout"})
+_ONE_WRITE = 1 << 20  # a body smaller than this is sent in one write
 
 
 @functools.cache
@@ -436,6 +437,10 @@ class AsyncIdeogram:
                 if failed_at is not None:
                     waited += self._clock() - failed_at
                 request = build()
+                if int(request.headers.get("Content-Length") or _ONE_WRITE) < _ONE_WRITE:
+                    # httpx streams a form part by part, a socket write each (some twenty for
+                    # a generate call): a small body goes in one. A large upload streams.
+                    request.read()
                 trace = request.extensions["trace"] = BodyTrace()
                 try:
                     # API calls never follow a redirect: httpx would carry ``Api-Key`` along.

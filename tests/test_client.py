@@ -917,3 +917,25 @@ def test_a_client_with_a_transport_builds_no_ssl_context(monkeypatch: pytest.Mon
     assert built == []
     ia.AsyncIdeogram(api_key=KEY)
     assert built == ["sdk"]
+
+
+async def test_a_small_form_is_sent_in_one_chunk_and_a_large_upload_streams() -> None:
+    """A form under 1 MiB goes as one chunk (one socket write); a larger upload streams."""
+    chunks: list[list[bytes]] = []
+
+    class Transport(httpx.AsyncBaseTransport):
+        """Records the chunks of each body as a connection would write them."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            assert isinstance(request.stream, httpx.AsyncByteStream)
+            chunks.append([chunk async for chunk in request.stream])
+            return httpx.Response(200, json=image_response())
+
+    async with ia.AsyncIdeogram(api_key=KEY, base_url=API, transport=Transport()) as client:
+        await client.v3.generate(prompt="a fox")
+        await client.v3.remix(prompt="a fox", image=PNG + b"\0" * (1 << 20))
+    small, large = chunks
+    assert len(small) == 1
+    assert b'name="prompt"\r\n\r\na fox\r\n' in small[0]
+    assert len(large) > 1
+    assert sum(map(len, large)) > 1 << 20
