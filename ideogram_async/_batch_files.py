@@ -83,18 +83,21 @@ async def save_image(
     from anyio import to_thread
 
     temp = directory / f"{TEMP_PREFIX}{os.urandom(8).hex()}{TEMP_SUFFIX}"
-    try:
-        await client.download_to(url, temp)
-        # Once the bytes are on disk, publish them even if the batch is being cancelled.
-        with anyio.CancelScope(shield=True):
-            path = await to_thread.run_sync(_publish, temp, directory, stem, adopt)
-    finally:
-        with anyio.CancelScope(shield=True):
-            await to_thread.run_sync(lambda: temp.unlink(missing_ok=True))
-    return path
+    await client.download_to(url, temp)  # whole at ``temp``, or nothing there
+    # Once the bytes are on disk, publish them even if the batch is being cancelled.
+    with anyio.CancelScope(shield=True):
+        return await to_thread.run_sync(_publish, temp, directory, stem, adopt)
+    raise AssertionError("unreachable")  # pragma: no cover - nothing cancels this scope
 
 
 def _publish(temp: Path, directory: Path, stem: str, adopt: bool) -> Path:
+    try:
+        return _link(temp, directory, stem, adopt)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _link(temp: Path, directory: Path, stem: str, adopt: bool) -> Path:
     with temp.open("rb") as file:
         head = file.read(16)
     os.chmod(temp, 0o644)  # as an ordinary file, not the temporary file's 0600

@@ -148,7 +148,11 @@ class MemorySink:
 
 class FileSink:
     """The body in a temporary file (``directory``'s, else the system's), written by worker
-    threads in blocks of ``_WRITE_BUFFER`` bytes so the event loop never waits on the disk."""
+    threads in blocks of ``_WRITE_BUFFER`` bytes so the event loop never waits on the disk.
+
+    The file is created by the first block's write, so an image smaller than a block costs one
+    hand-off to a worker thread: create, write, sync.
+    """
 
     def __init__(self, directory: Path | None) -> None:
         self._directory = directory
@@ -156,37 +160,37 @@ class FileSink:
         self.name: str | None = None
         self._buffer: list[bytes] = []
         self._buffered = 0
+        self._stale = False  # the file holds an earlier attempt's bytes
 
     async def restart(self) -> None:
         self._buffer.clear()
         self._buffered = 0
-        if self._file is None:
-            self._file = await to_thread.run_sync(self._open)
-        else:
-            await to_thread.run_sync(_rewind, self._file)
+        self._stale = self._file is not None
 
     async def write(self, data: bytes) -> None:
         self._buffer.append(data)
         self._buffered += len(data)
         if self._buffered >= _WRITE_BUFFER:
-            await self._flush()
+            await to_thread.run_sync(self._write, self._take(), False)
 
     async def finish(self) -> IO[bytes]:
         """Every byte written and on disk; the file, at its start."""
-        await self._flush()
+        return await to_thread.run_sync(self._write, self._take(), True)
+
+    async def keep(self, dest: Path) -> None:
+        """Give the finished file the name ``dest``, durably; there is then nothing to discard."""
         assert self._file is not None
-        await to_thread.run_sync(_sync_and_rewind, self._file)
-        return self._file
+        assert self.name is not None
+        await to_thread.run_sync(_rename, self._file, self.name, dest)
+        self._file = self.name = None
 
     async def discard(self) -> None:
         """Close and remove the file; safe to call twice, and while cancelled."""
         file, self._file = self._file, None
-        with anyio.CancelScope(shield=True):
-            if file is not None:
-                await to_thread.run_sync(file.close)
-            if self.name is not None:
-                name, self.name = self.name, None
-                await to_thread.run_sync(lambda: Path(name).unlink(missing_ok=True))
+        name, self.name = self.name, None
+        if file is not None or name is not None:
+            with anyio.CancelScope(shield=True):
+                await to_thread.run_sync(_close_and_remove, file, name)
 
     def _open(self) -> IO[bytes]:
         if self._directory is None:
@@ -196,25 +200,33 @@ class FileSink:
         )
         return os.fdopen(fd, "w+b")
 
-    async def _flush(self) -> None:
-        if not self._buffer:
-            return
+    def _take(self) -> bytes:
         data = b"".join(self._buffer)
         self._buffer.clear()
         self._buffered = 0
-        assert self._file is not None
-        await to_thread.run_sync(self._file.write, data)
+        return data
+
+    def _write(self, data: bytes, sync: bool) -> IO[bytes]:
+        # In a worker thread; the sink awaits each call, so there is never more than one.
+        if self._file is None:
+            self._file = self._open()
+        elif self._stale:
+            self._file.seek(0)
+            self._file.truncate()
+        self._stale = False
+        self._file.write(data)
+        if sync:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.seek(0)
+        return self._file
 
 
-def _rewind(file: IO[bytes]) -> None:
-    file.seek(0)
-    file.truncate()
-
-
-def _sync_and_rewind(file: IO[bytes]) -> None:
-    file.flush()
-    os.fsync(file.fileno())
-    file.seek(0)
+def _close_and_remove(file: IO[bytes] | None, name: str | None) -> None:
+    if file is not None:
+        file.close()
+    if name is not None:
+        Path(name).unlink(missing_ok=True)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -256,12 +268,9 @@ class Downloader:
         try:
             size = await self.fetch(url, timeout, sink)
             await sink.finish()
-            assert sink.name is not None
-            temp = sink.name
             # Once the image is whole on disk, give it its name even if the caller is cancelled.
             with anyio.CancelScope(shield=True):
-                await to_thread.run_sync(_publish, temp, dest)
-                sink.name = None
+                await sink.keep(dest)
         finally:
             await sink.discard()
         return size
@@ -463,6 +472,7 @@ def _as_download_error(error: APIError, url: str) -> DownloadError:
     )
 
 
-def _publish(temp: str, dest: Path) -> None:
+def _rename(file: IO[bytes], temp: str, dest: Path) -> None:
+    file.close()
     os.replace(temp, dest)
     fsync_dir(dest.parent)

@@ -138,7 +138,7 @@ async def test_a_cancelled_download_to_leaves_nothing(tmp_path: Path) -> None:
     started = anyio.Event()
 
     async def stalls() -> AsyncIterator[bytes]:
-        yield PNG[:20]
+        yield PNG[:20] + bytes(1 << 18)  # a whole block: the temporary file is written
         started.set()
         await anyio.sleep_forever()
         yield b""  # pragma: no cover
