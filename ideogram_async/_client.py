@@ -19,7 +19,6 @@ import httpx
 
 from ._budget import Budget, InflightBudget
 from ._converter import structure
-from ._download import Downloader
 from ._encoding import Operation, encode_body
 from ._exceptions import (
     APIResponseParseError,
@@ -39,6 +38,7 @@ from ._v2._notices import check_notices
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._download import Downloader
     from ._jobs import Jobs
     from ._params import Params
     from ._resources.batches import Batches
@@ -531,6 +531,9 @@ class AsyncIdeogram:
 
     @functools.cached_property
     def _downloader(self) -> Downloader:
+        # Loaded on first use, to keep it out of import time.
+        from ._download import Downloader
+
         # A download is never billed, so every failure worth retrying is retried.
         return Downloader(
             http=self._http,
