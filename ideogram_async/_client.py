@@ -26,9 +26,7 @@ from ._exceptions import (
     DownloadError,
     IdeogramValidationError,
 )
-from ._failures import BodyTrace
-from ._failures import status_failure as _status_failure
-from ._failures import transport_failure as _transport_failure
+from ._failures import BodyTrace, status_failure, transport_failure
 from ._files import is_url
 from ._models import ForegroundImage, GeneratedImage
 from ._redact import redact_url
@@ -447,7 +445,7 @@ class AsyncIdeogram:
                     response = await self._http.send(request, follow_redirects=False)
                 except httpx.HTTPError as exc:
                     sent = trace.sent or not trace.traced
-                    error, outcome = _transport_failure(request, exc, body_sent=sent)
+                    error, outcome = transport_failure(request, exc, body_sent=sent)
                 else:
                     if logger.isEnabledFor(logging.DEBUG):
                         url = redact_url(request.url)
@@ -456,7 +454,7 @@ class AsyncIdeogram:
                         self._progress_at = self._clock()
                         await self._budget.succeeded(held)
                         return response
-                    error, outcome = _status_failure(request, response)
+                    error, outcome = status_failure(request, response)
                 failed_at = self._clock()
                 if is_inflight_429(outcome):
                     limited += 1

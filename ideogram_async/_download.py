@@ -346,8 +346,7 @@ class Downloader:
                 await response.aclose()
         raise _Failed(
             DownloadError(
-                f"download of {redact_url(request.url)} failed: "
-                f"more than {MAX_REDIRECTS} redirects",
+                f"download of {request.url} failed: more than {MAX_REDIRECTS} redirects",
                 request=request,
                 url=str(request.url),
             ),
@@ -366,7 +365,7 @@ class Downloader:
         missing = end.missing()
         if missing is not None:
             error = DownloadError(
-                f"download of {redact_url(request.url)} arrived incomplete: {missing}",
+                f"download of {request.url} arrived incomplete: {missing}",
                 request=request,
                 url=str(request.url),
                 response=response,
@@ -391,7 +390,7 @@ def _redirect_target(request: httpx.Request, response: httpx.Response, location:
         target = None
     if target is None or target.scheme not in ("http", "https") or not target.host:
         error = DownloadError(
-            f"download of {redact_url(request.url)} failed: a redirect to an unusable location",
+            f"download of {request.url} failed: a redirect to an unusable location",
             request=request,
             url=str(request.url),
             response=response,
@@ -404,13 +403,11 @@ def _redirect_target(request: httpx.Request, response: httpx.Response, location:
 async def _refused(request: httpx.Request, response: httpx.Response) -> _Failed:
     """The failure for an error status from the image host, with its body (64 KiB at most)."""
     raw = b""
-    try:
+    with contextlib.suppress(httpx.HTTPError):  # a body cut short: the status says enough
         async for chunk in response.aiter_bytes():
             raw += chunk
             if len(raw) >= _ERROR_BODY_LIMIT:
                 break
-    except httpx.HTTPError:
-        pass  # the status says enough
     text = raw[:_ERROR_BODY_LIMIT].decode(response.encoding or "utf-8", errors="replace")
     body: Any = text
     if "json" in response.headers.get("content-type", ""):
@@ -418,7 +415,7 @@ async def _refused(request: httpx.Request, response: httpx.Response) -> _Failed:
             body = json.loads(raw)
     code = response.status_code
     expires = link_expiry(request.url)
-    message = f"{code} {response.reason_phrase} from the image host for {redact_url(request.url)}"
+    message = f"{code} {response.reason_phrase} from the image host for {request.url}"
     if code in (401, 403, 404, 410):
         message += _expiry_note(expires)
     detail = _detail(body)
@@ -464,7 +461,7 @@ def _as_download_error(error: APIError, url: str) -> DownloadError:
         return error
     request = error.request
     return DownloadError(
-        f"download of {redact_url(request.url)} failed: {error.message}",
+        f"download of {request.url} failed: {error.message}",
         request=request,
         url=str(request.url) if request is not None else url,
         response=error.response,
